@@ -1,0 +1,96 @@
+package dev.nproc.core.internal.wire;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * Reads frames written by {@link FrameWriter} and turns them back into messages. Anything that
+ * is not a well-formed frame (garbage such as a stray {@code println} on the stream, a frame cut
+ * short, a length over the limit, an unknown kind, a body that does not parse to its end) is a
+ * {@link ProtocolException} that says what was seen.
+ *
+ * <p>Not thread-safe: one thread reads.
+ */
+public final class FrameReader {
+  private final InputStream in;
+  private final int maxMessageSize;
+  private final byte[] header = new byte[FrameWriter.HEADER_SIZE];
+
+  /**
+   * Creates a reader.
+   *
+   * @param in the stream, ideally buffered
+   * @param maxMessageSize the largest body accepted, in bytes
+   */
+  public FrameReader(InputStream in, int maxMessageSize) {
+    this.in = in;
+    this.maxMessageSize = maxMessageSize;
+  }
+
+  /**
+   * Reads the next message.
+   *
+   * @return the message, or {@code null} at the end of the stream between two frames
+   * @throws ProtocolException if the stream does not hold a well-formed frame
+   * @throws IOException if the stream fails
+   */
+  public Message read() throws IOException {
+    int first = in.read();
+    if (first < 0) {
+      return null;
+    }
+    header[0] = (byte) first;
+    readFully(header, 1, header.length - 1, "header");
+    // Chronicle writes little-endian; so does this.
+    short marker = (short) ((header[0] & 0xff) | (header[1] & 0xff) << 8);
+    if (marker != FrameWriter.MARKER) {
+      throw new ProtocolException("corrupted stream: expected a frame but read " + printable(header, header.length)
+          + " (did something write to the process's real stdout?)");
+    }
+    int length = (header[2] & 0xff) | (header[3] & 0xff) << 8 | (header[4] & 0xff) << 16 | (header[5] & 0xff) << 24;
+    if (length < 0 || length > maxMessageSize) {
+      throw new ProtocolException("corrupted stream or oversized message: a frame announces " + length
+          + " bytes, the limit (maxMessageSize) is " + maxMessageSize);
+    }
+    MessageKind kind = MessageKind.of(header[6]);
+    byte[] body = new byte[length];
+    readFully(body, 0, length, kind + " body of " + length + " bytes");
+    Bytes<byte[]> bytes = Bytes.wrapForRead(body);
+    Message message = kind.newMessage();
+    try {
+      message.readMarshallable(bytes);
+    } catch (ProtocolException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ProtocolException("malformed " + kind + " message: " + e, e);
+    }
+    if (bytes.readRemaining() != 0) {
+      throw new ProtocolException("malformed " + kind + " message: " + bytes.readRemaining() + " bytes left over");
+    }
+    return message;
+  }
+
+  private void readFully(byte[] b, int off, int len, String what) throws IOException {
+    int done = 0;
+    while (done < len) {
+      int n = in.read(b, off + done, len - done);
+      if (n < 0) {
+        throw new ProtocolException("truncated frame: the stream ended after " + done + " of the " + len
+            + " bytes of a " + what, new EOFException());
+      }
+      done += n;
+    }
+  }
+
+  private static String printable(byte[] bytes, int n) {
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      hex.append(String.format("%02x", bytes[i] & 0xff));
+    }
+    String text = new String(bytes, 0, n, StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", ".");
+    return "0x" + hex + " \"" + text + "\"";
+  }
+}

@@ -1,0 +1,73 @@
+package dev.nproc.core.internal.wire;
+
+import net.openhft.chronicle.bytes.BytesIn;
+import net.openhft.chronicle.bytes.BytesOut;
+
+/**
+ * Run a function on an argument. The function travels once per worker: it is named by
+ * {@code functionId}, and its bytes are sent only when the worker does not hold it yet.
+ */
+public final class Task extends Message {
+  private long taskId;
+  private long functionId;
+  private byte[] function = NONE;
+  private byte[] argument = NONE;
+
+  Task() {}
+
+  /**
+   * Creates a task message.
+   *
+   * @param taskId the task's id, unique in the pool
+   * @param functionId the function's id in the worker's function cache
+   * @param function the encoded function, or empty when the worker already holds it
+   * @param argument the encoded argument
+   */
+  public Task(long taskId, long functionId, byte[] function, byte[] argument) {
+    this.taskId = taskId;
+    this.functionId = functionId;
+    this.function = function;
+    this.argument = argument;
+  }
+
+  /** @return the task's id */
+  public long taskId() {
+    return taskId;
+  }
+
+  /** @return the function's id */
+  public long functionId() {
+    return functionId;
+  }
+
+  /** @return the encoded function, empty when the worker holds it already */
+  public byte[] function() {
+    return function;
+  }
+
+  /** @return the encoded argument */
+  public byte[] argument() {
+    return argument;
+  }
+
+  @Override
+  public MessageKind kind() {
+    return MessageKind.TASK;
+  }
+
+  @Override
+  protected void writeBody(BytesOut<?> out) {
+    out.writeLong(taskId);
+    out.writeLong(functionId);
+    writeBytes(out, function);
+    writeBytes(out, argument);
+  }
+
+  @Override
+  protected void readBody(BytesIn<?> in) {
+    taskId = in.readLong();
+    functionId = in.readLong();
+    function = readBytes(in);
+    argument = readBytes(in);
+  }
+}

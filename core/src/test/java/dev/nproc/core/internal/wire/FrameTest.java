@@ -1,0 +1,129 @@
+package dev.nproc.core.internal.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nproc.core.TaskFailedException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrameTest {
+  private static final int MAX = 1 << 20;
+
+  private static byte[] frames(Message... messages) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    FrameWriter writer = new FrameWriter(out, MAX);
+    for (Message m : messages) {
+      writer.write(m);
+    }
+    writer.flush();
+    return out.toByteArray();
+  }
+
+  private static FrameReader reader(byte[] bytes) {
+    return new FrameReader(new ByteArrayInputStream(bytes), MAX);
+  }
+
+  @Test
+  void write_everyMessageKind_readsBackEqual() throws IOException {
+    List<Message> all = List.of(
+        new Hello(1234, "17.0.15"),
+        new Init(1, 2, new byte[] {1, 2}, new byte[] {3}),
+        new Ready(99),
+        new Task(7, 3, new byte[] {9, 9}, new byte[] {8}),
+        new Task(8, 3, Message.NONE, new byte[] {}),
+        new Result(7, new byte[] {5, 6, 7}),
+        new Failure(7, TaskFailedException.Kind.TASK_THREW, "java.lang.Boom", null, "at x\nat y", new byte[] {1}),
+        new ServiceRequest(7, 11, new byte[] {4}),
+        new ServiceReply(11, Message.NONE, "serv failed"),
+        new Shutdown());
+    assertThat(all.stream().map(Message::kind).distinct()).hasSize(MessageKind.values().length);
+    FrameReader reader = reader(frames(all.toArray(new Message[0])));
+    for (Message expected : all) {
+      Message actual = reader.read();
+      assertThat(actual).isInstanceOf(expected.getClass());
+      assertThat(actual.toString()).isEqualTo(expected.toString());
+      assertThat(actual).isEqualTo(expected);
+    }
+    assertThat(reader.read()).isNull();
+  }
+
+  @Test
+  void toString_task_isYamlWithItsFields() {
+    String yaml = new Task(42, 3, Message.NONE, new byte[] {1}).toString();
+    assertThat(yaml).contains("taskId: 42").contains("functionId: 3");
+  }
+
+  @Test
+  void read_bigPayload_roundTrips() throws IOException {
+    byte[] big = new byte[MAX - 64];
+    Arrays.fill(big, (byte) 3);
+    Result back = (Result) reader(frames(new Result(1, big))).read();
+    assertThat(back.value()).isEqualTo(big);
+  }
+
+  @Test
+  void write_overMaxMessageSize_failsAndWritesNothing() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    FrameWriter writer = new FrameWriter(out, 100);
+    assertThatThrownBy(() -> writer.write(new Result(1, new byte[200])))
+        .isInstanceOf(MessageTooLargeException.class)
+        .hasMessageContaining("RESULT").hasMessageContaining("maxMessageSize (100 bytes)");
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void read_truncatedFrame_failsSayingTruncated() throws IOException {
+    byte[] whole = frames(new Result(1, new byte[100]));
+    for (int cut : new int[] {1, 3, FrameWriter.HEADER_SIZE, whole.length - 1}) {
+      assertThatThrownBy(() -> reader(Arrays.copyOf(whole, cut)).read())
+          .isInstanceOf(ProtocolException.class).hasMessageContaining("truncated frame");
+    }
+  }
+
+  @Test
+  void read_garbage_failsShowingWhatWasRead() {
+    byte[] garbage = "hello from println\n".getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> reader(garbage).read())
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("corrupted stream").hasMessageContaining("\"hello f");
+  }
+
+  @Test
+  void read_lengthOverLimit_fails() throws IOException {
+    byte[] frame = frames(new Result(1, new byte[100]));
+    assertThatThrownBy(() -> new FrameReader(new ByteArrayInputStream(frame), 50).read())
+        .isInstanceOf(ProtocolException.class).hasMessageContaining("limit (maxMessageSize) is 50");
+  }
+
+  @Test
+  void read_unknownKindOrBadBody_fails() throws IOException {
+    byte[] frame = frames(new Ready(5));
+    byte[] unknownKind = frame.clone();
+    unknownKind[6] = 15;
+    assertThatThrownBy(() -> reader(unknownKind).read()).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("unknown message kind 15");
+    byte[] wrongKind = frame.clone();
+    wrongKind[6] = MessageKind.TASK.code();
+    assertThatThrownBy(() -> reader(wrongKind).read()).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("malformed TASK");
+    byte[] lying = frames(new Result(1, new byte[10]));
+    lying[FrameWriter.HEADER_SIZE + 8] = 100; // the payload length field claims more than there is
+    assertThatThrownBy(() -> reader(lying).read()).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("claims 100 bytes");
+  }
+
+  @Test
+  void check_helloOfOtherVersionOrMagic_failsNamingIt() {
+    new Hello(1, "17").check();
+    assertThatThrownBy(() -> new Hello(Hello.MAGIC, 99, 1, "17").check())
+        .isInstanceOf(ProtocolException.class).hasMessageContaining("protocol version 99");
+    assertThatThrownBy(() -> new Hello(0xdeadbeef, Hello.VERSION, 1, "17").check())
+        .isInstanceOf(ProtocolException.class).hasMessageContaining("bad magic number 0xdeadbeef");
+  }
+}
