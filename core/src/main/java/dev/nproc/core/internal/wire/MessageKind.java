@@ -21,7 +21,11 @@ public enum MessageKind {
   /** Master to worker: the service's answer to a request. */
   SERVICE_REPLY(8, ServiceReply::new),
   /** Master to worker: finish the tasks received, then exit. */
-  SHUTDOWN(9, Shutdown::new);
+  SHUTDOWN(9, Shutdown::new),
+  /** Master to worker: give back a task received but not started, so an idle worker can run it. */
+  REVOKE(10, Revoke::blankRevoke),
+  /** Worker to master: the revoked task was given back unstarted; it is the master's again. */
+  REVOKED(11, Revoke::blankRevoked);
 
   private static final MessageKind[] BY_CODE = new MessageKind[16];
 

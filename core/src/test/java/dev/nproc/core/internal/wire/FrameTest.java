@@ -41,7 +41,9 @@ class FrameTest {
         new Failure(7, TaskFailedException.Kind.TASK_THREW, "java.lang.Boom", null, "at x\nat y", new byte[] {1}),
         new ServiceRequest(7, 11, new byte[] {4}),
         new ServiceReply(11, Message.NONE, "serv failed"),
-        new Shutdown());
+        new Shutdown(),
+        new Revoke(MessageKind.REVOKE, 5),
+        new Revoke(MessageKind.REVOKED, 5));
     assertThat(all.stream().map(Message::kind).distinct()).hasSize(MessageKind.values().length);
     FrameReader reader = reader(frames(all.toArray(new Message[0])));
     for (Message expected : all) {

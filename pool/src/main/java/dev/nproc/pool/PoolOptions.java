@@ -1,0 +1,494 @@
+package dev.nproc.pool;
+
+import dev.nproc.core.Codec;
+import dev.nproc.core.SerializableConsumer;
+import dev.nproc.core.WorkerInfo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a pool starts, feeds and supervises its workers. Built by {@link #builder()}; every
+ * setting has a default, listed on the builder's methods.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class PoolOptions {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.nproc.pool");
+  private static final PoolOptions DEFAULTS = builder().build();
+
+  /** The default largest message between master and worker: 512 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 << 20;
+
+  private final SerializableConsumer<WorkerInfo> init;
+  private final List<String> jvmArgs;
+  private final Path javaHome;
+  private final String classpath;
+  private final Map<String, String> environment;
+  private final Path workingDirectory;
+  private final String name;
+  private final WorkerOutput workerOutput;
+  private final Duration taskTimeout;
+  private final int maxTasksPerWorker;
+  private final boolean respawn;
+  private final Duration startupTimeout;
+  private final int maxMessageSize;
+  private final Codec codec;
+  private final Consumer<WorkerFailure> onWorkerFailure;
+  private final Consumer<String> errorLog;
+  private final Consumer<String> infoLog;
+  private final Function<Throwable, String> exceptionFormatter;
+
+  private PoolOptions(Builder b) {
+    init = b.init;
+    jvmArgs = b.jvmArgs;
+    javaHome = b.javaHome;
+    classpath = b.classpath;
+    environment = b.environment;
+    workingDirectory = b.workingDirectory;
+    name = b.name;
+    workerOutput = b.workerOutput;
+    taskTimeout = b.taskTimeout;
+    maxTasksPerWorker = b.maxTasksPerWorker;
+    respawn = b.respawn;
+    startupTimeout = b.startupTimeout;
+    maxMessageSize = b.maxMessageSize;
+    codec = b.codec;
+    onWorkerFailure = b.onWorkerFailure;
+    errorLog = b.errorLog;
+    infoLog = b.infoLog;
+    exceptionFormatter = b.exceptionFormatter;
+  }
+
+  /**
+   * Returns the options with every setting at its default.
+   *
+   * @return the default options
+   */
+  public static PoolOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Starts a builder with every setting at its default.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the hook run in each worker before its first task, or {@code null} for none */
+  public SerializableConsumer<WorkerInfo> init() {
+    return init;
+  }
+
+  /** @return the user's extra JVM arguments for workers */
+  public List<String> jvmArgs() {
+    return jvmArgs;
+  }
+
+  /** @return the JDK that runs workers, or {@code null} for the master's own */
+  public Path javaHome() {
+    return javaHome;
+  }
+
+  /** @return the workers' classpath, or {@code null} for the master's own */
+  public String classpath() {
+    return classpath;
+  }
+
+  /** @return variables added to the workers' environment */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  /** @return the workers' working directory, or {@code null} for the master's */
+  public Path workingDirectory() {
+    return workingDirectory;
+  }
+
+  /** @return the pool's name, used in thread names, output prefixes and messages */
+  public String name() {
+    return name;
+  }
+
+  /** @return where the workers' output goes */
+  public WorkerOutput workerOutput() {
+    return workerOutput;
+  }
+
+  /** @return the longest a task may run, or {@code null} for no limit */
+  public Duration taskTimeout() {
+    return taskTimeout;
+  }
+
+  /** @return how many tasks a worker runs before it is replaced, 0 for no limit */
+  public int maxTasksPerWorker() {
+    return maxTasksPerWorker;
+  }
+
+  /** @return whether a dead worker is replaced */
+  public boolean respawn() {
+    return respawn;
+  }
+
+  /** @return the longest a worker may take from launch to ready */
+  public Duration startupTimeout() {
+    return startupTimeout;
+  }
+
+  /** @return the largest message between master and worker, in bytes */
+  public int maxMessageSize() {
+    return maxMessageSize;
+  }
+
+  /** @return the payload codec */
+  public Codec codec() {
+    return codec;
+  }
+
+  /** @return the callback told of each unexpected worker death */
+  public Consumer<WorkerFailure> onWorkerFailure() {
+    return onWorkerFailure;
+  }
+
+  /** @return where error messages go */
+  public Consumer<String> errorLog() {
+    return errorLog;
+  }
+
+  /** @return where information messages go */
+  public Consumer<String> infoLog() {
+    return infoLog;
+  }
+
+  /** @return how exceptions are turned into text for the logs */
+  public Function<Throwable, String> exceptionFormatter() {
+    return exceptionFormatter;
+  }
+
+  /** The default exception formatter: the stack trace, with a remote one where there is one. */
+  static String formatException(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString().stripTrailing();
+  }
+
+  /**
+   * Builds {@link PoolOptions}. Each setting may be given once; a setting given twice or out of
+   * range is rejected at once with an {@link IllegalArgumentException} or
+   * {@link IllegalStateException} that names it.
+   *
+   * <p>Not thread-safe: use a builder from one thread.
+   */
+  public static final class Builder {
+    private final Set<String> given = new HashSet<>();
+    private SerializableConsumer<WorkerInfo> init;
+    private List<String> jvmArgs = List.of();
+    private Path javaHome;
+    private String classpath;
+    private Map<String, String> environment = Map.of();
+    private Path workingDirectory;
+    private String name = "nproc";
+    private WorkerOutput workerOutput = WorkerOutput.INHERIT;
+    private Duration taskTimeout;
+    private int maxTasksPerWorker;
+    private boolean respawn = true;
+    private Duration startupTimeout = Duration.ofSeconds(30);
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private Codec codec = Codec.fst();
+    private Consumer<WorkerFailure> onWorkerFailure = failure -> { };
+    private Consumer<String> errorLog = LOG::error;
+    private Consumer<String> infoLog = LOG::info;
+    private Function<Throwable, String> exceptionFormatter = PoolOptions::formatException;
+
+    private Builder() {}
+
+    private void once(String setting) {
+      if (!given.add(setting)) {
+        throw new IllegalStateException("PoolOptions." + setting + " is given twice");
+      }
+    }
+
+    private static <T> T nonNull(T value, String setting) {
+      if (value == null) {
+        throw new IllegalArgumentException("PoolOptions." + setting + " must not be null");
+      }
+      return value;
+    }
+
+    /**
+     * Sets a hook run in each worker before its first task, and in each replacement worker. A
+     * hook that throws fails the worker's start-up. Default: none.
+     *
+     * @param init the hook, told the worker's id, pid and generation
+     * @return this builder
+     */
+    public Builder init(SerializableConsumer<WorkerInfo> init) {
+      once("init");
+      this.init = nonNull(init, "init");
+      return this;
+    }
+
+    /**
+     * Sets extra JVM arguments for workers, such as {@code -Xmx256m}; the flags nproc itself
+     * needs are added for you. Default: none.
+     *
+     * @param jvmArgs the arguments
+     * @return this builder
+     */
+    public Builder jvmArgs(List<String> jvmArgs) {
+      once("jvmArgs");
+      this.jvmArgs = List.copyOf(nonNull(jvmArgs, "jvmArgs"));
+      return this;
+    }
+
+    /**
+     * Sets the JDK that runs workers, which may differ from the master's (JDK 17 or later).
+     * Default: the master's own {@code java.home}.
+     *
+     * @param javaHome the JDK's home folder, holding {@code bin/java}
+     * @return this builder
+     */
+    public Builder javaHome(Path javaHome) {
+      once("javaHome");
+      this.javaHome = nonNull(javaHome, "javaHome");
+      return this;
+    }
+
+    /**
+     * Sets the workers' classpath; it must hold nproc, its dependencies and the task classes.
+     * Default: the master's own {@code java.class.path}.
+     *
+     * @param classpath the classpath
+     * @return this builder
+     */
+    public Builder classpath(String classpath) {
+      once("classpath");
+      this.classpath = nonNull(classpath, "classpath");
+      return this;
+    }
+
+    /**
+     * Sets variables added to the environment workers inherit from the master. Default: none.
+     *
+     * @param environment the variables
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> environment) {
+      once("environment");
+      this.environment = Map.copyOf(nonNull(environment, "environment"));
+      return this;
+    }
+
+    /**
+     * Sets the workers' working directory. Default: the master's.
+     *
+     * @param workingDirectory the folder
+     * @return this builder
+     */
+    public Builder workingDirectory(Path workingDirectory) {
+      once("workingDirectory");
+      this.workingDirectory = nonNull(workingDirectory, "workingDirectory");
+      return this;
+    }
+
+    /**
+     * Sets the pool's name, seen in thread names, output prefixes and log messages.
+     * Default: {@code "nproc"}.
+     *
+     * @param name a non-blank name
+     * @return this builder
+     */
+    public Builder name(String name) {
+      once("name");
+      if (nonNull(name, "name").isBlank()) {
+        throw new IllegalArgumentException("PoolOptions.name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Sets where workers' output goes. Default: {@link WorkerOutput#INHERIT}.
+     *
+     * @param workerOutput the setting
+     * @return this builder
+     */
+    public Builder workerOutput(WorkerOutput workerOutput) {
+      once("workerOutput");
+      this.workerOutput = nonNull(workerOutput, "workerOutput");
+      return this;
+    }
+
+    /**
+     * Sets the longest a task may run; a task that runs longer fails as timed out, and its
+     * worker is killed and replaced. Default: no limit.
+     *
+     * @param taskTimeout a positive duration
+     * @return this builder
+     */
+    public Builder taskTimeout(Duration taskTimeout) {
+      once("taskTimeout");
+      if (nonNull(taskTimeout, "taskTimeout").isNegative() || taskTimeout.isZero()) {
+        throw new IllegalArgumentException("PoolOptions.taskTimeout must be positive, not " + taskTimeout);
+      }
+      this.taskTimeout = taskTimeout;
+      return this;
+    }
+
+    /**
+     * Sets how many tasks a worker runs before it is replaced by a fresh one. Default: 0, no limit.
+     *
+     * @param maxTasksPerWorker at least 1
+     * @return this builder
+     */
+    public Builder maxTasksPerWorker(int maxTasksPerWorker) {
+      once("maxTasksPerWorker");
+      if (maxTasksPerWorker < 1) {
+        throw new IllegalArgumentException("PoolOptions.maxTasksPerWorker must be at least 1, not " + maxTasksPerWorker);
+      }
+      this.maxTasksPerWorker = maxTasksPerWorker;
+      return this;
+    }
+
+    /**
+     * Sets whether a worker that dies is replaced. Default: {@code true}.
+     *
+     * @param respawn whether to replace dead workers
+     * @return this builder
+     */
+    public Builder respawn(boolean respawn) {
+      once("respawn");
+      this.respawn = respawn;
+      return this;
+    }
+
+    /**
+     * Sets the longest a worker may take from launch until ready (its {@code init} included);
+     * a worker that takes longer is killed and counts as a failed start. Default: 30 seconds.
+     *
+     * @param startupTimeout a positive duration
+     * @return this builder
+     */
+    public Builder startupTimeout(Duration startupTimeout) {
+      once("startupTimeout");
+      if (nonNull(startupTimeout, "startupTimeout").isNegative() || startupTimeout.isZero()) {
+        throw new IllegalArgumentException("PoolOptions.startupTimeout must be positive, not " + startupTimeout);
+      }
+      this.startupTimeout = startupTimeout;
+      return this;
+    }
+
+    /**
+     * Sets the largest message between master and worker; a task whose function and argument,
+     * or whose result, is larger fails with a clear error. Default: 512 MiB.
+     *
+     * @param maxMessageSize in bytes, from 1 KiB to 2 GiB less 1 KiB
+     * @return this builder
+     */
+    public Builder maxMessageSize(int maxMessageSize) {
+      once("maxMessageSize");
+      if (maxMessageSize < 1024 || maxMessageSize > Integer.MAX_VALUE - 1024) {
+        throw new IllegalArgumentException("PoolOptions.maxMessageSize must be from 1024 to "
+            + (Integer.MAX_VALUE - 1024) + ", not " + maxMessageSize);
+      }
+      this.maxMessageSize = maxMessageSize;
+      return this;
+    }
+
+    /**
+     * Sets the payload codec; its class needs a public no-argument constructor and must be on
+     * the workers' classpath. Default: {@link Codec#fst()}.
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(Codec codec) {
+      once("codec");
+      this.codec = nonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Sets a callback told once of each unexpected worker death, on a pool thread that does not
+     * read pipes. Default: none (the death is on the error log anyway).
+     *
+     * @param onWorkerFailure the callback
+     * @return this builder
+     */
+    public Builder onWorkerFailure(Consumer<WorkerFailure> onWorkerFailure) {
+      once("onWorkerFailure");
+      this.onWorkerFailure = nonNull(onWorkerFailure, "onWorkerFailure");
+      return this;
+    }
+
+    /**
+     * Sets where error messages go: failed tasks of {@code submit}, worker deaths.
+     * Default: the SLF4J logger {@code dev.nproc.pool} at ERROR.
+     *
+     * @param errorLog the sink
+     * @return this builder
+     */
+    public Builder errorLog(Consumer<String> errorLog) {
+      once("errorLog");
+      this.errorLog = nonNull(errorLog, "errorLog");
+      return this;
+    }
+
+    /**
+     * Sets where information messages go: workers started, replaced, pool closed.
+     * Default: the SLF4J logger {@code dev.nproc.pool} at INFO.
+     *
+     * @param infoLog the sink
+     * @return this builder
+     */
+    public Builder infoLog(Consumer<String> infoLog) {
+      once("infoLog");
+      this.infoLog = nonNull(infoLog, "infoLog");
+      return this;
+    }
+
+    /**
+     * Sets how an exception is turned into text for the error log. Default: its stack trace,
+     * with the remote stack trace of a {@code TaskFailedException}.
+     *
+     * @param exceptionFormatter the formatter
+     * @return this builder
+     */
+    public Builder exceptionFormatter(Function<Throwable, String> exceptionFormatter) {
+      once("exceptionFormatter");
+      this.exceptionFormatter = nonNull(exceptionFormatter, "exceptionFormatter");
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     */
+    public PoolOptions build() {
+      return new PoolOptions(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PoolOptions[name=" + name + ", jvmArgs=" + jvmArgs + ", javaHome=" + javaHome
+        + ", workerOutput=" + workerOutput + ", taskTimeout=" + taskTimeout + ", maxTasksPerWorker="
+        + maxTasksPerWorker + ", respawn=" + respawn + ", startupTimeout=" + startupTimeout
+        + ", maxMessageSize=" + maxMessageSize + ", codec=" + codec.getClass().getName() + "]";
+  }
+
+}

@@ -1,0 +1,17 @@
+package dev.nproc.pool;
+
+/**
+ * A snapshot of a pool's counters, taken at once under the pool's lock so the numbers agree.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param submitted tasks accepted by {@code submit} or {@code call} since the pool was created
+ * @param completed tasks that produced a result
+ * @param failed tasks that ended without a result (threw, result not serializable, worker died, timed out, not run)
+ * @param cancelled tasks cancelled by {@code terminate}
+ * @param inFlight tasks sent to a worker and not answered yet
+ * @param queued tasks waiting in the master for a worker
+ * @param workerRestarts workers started to replace one that died or was recycled
+ */
+public record PoolStats(long submitted, long completed, long failed, long cancelled, int inFlight, int queued,
+                        long workerRestarts) {}
