@@ -1,0 +1,110 @@
+package dev.nproc.pool;
+
+import static dev.nproc.pool.testing.Workers.alive;
+import static dev.nproc.pool.testing.Workers.exited;
+import static dev.nproc.pool.testing.Workers.javaCommand;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nproc.core.internal.JvmFlags;
+import dev.nproc.pool.testing.MasterMain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Masters in JVMs of their own, started from a plain {@code java -cp} command line. */
+class MasterProcessTest {
+  private static final List<String> FLAGS = JvmFlags.flagsFor(Runtime.version().feature());
+
+  private static Process start(List<String> command) throws IOException {
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static String output(Process p) throws Exception {
+    assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("master finished").isTrue();
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void sigkill_master_itsWorkersExitWithinASecond() throws Exception {
+    Process master = start(javaCommand(FLAGS, MasterMain.class, "hold"));
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(master.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      assertThat(line).startsWith("WORKERS ");
+      List<Long> workers = Arrays.stream(line.substring(8).trim().split(" ")).map(Long::parseLong).toList();
+      assertThat(workers).hasSize(2).allMatch(pid -> alive(pid));
+      master.destroyForcibly(); // SIGKILL: no shutdown hook runs in the master
+      master.waitFor(10, TimeUnit.SECONDS);
+      long killed = System.nanoTime();
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+          .until(() -> workers.stream().allMatch(pid -> exited(pid)));
+      assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
+    } finally {
+      master.destroyForcibly();
+    }
+  }
+
+  @Test
+  void create_masterWithoutFlags_failsListingExactlyTheMissingOnes() throws Exception {
+    List<String> some = new ArrayList<>(FLAGS.subList(0, 3));
+    String text = output(start(javaCommand(some, MasterMain.class, "create")));
+    assertThat(text).contains("nproc needs JVM flags").contains("java @nproc.args").contains("argLine");
+    for (String flag : FLAGS) {
+      if (some.contains(flag)) {
+        assertThat(text).as("present flag %s", flag).doesNotContain(flag + "\n");
+      } else {
+        assertThat(text).as("missing flag %s", flag).contains("  " + flag + "\n");
+      }
+    }
+  }
+
+  @Test
+  void run_plainJavaClasspathMaster_works() throws Exception {
+    String text = output(start(javaCommand(FLAGS, MasterMain.class, "run")));
+    assertThat(text).contains("RESULT " + Runtime.version().feature() + " " + System.getProperty("java.version") + " 42");
+  }
+
+  private static Path jdk25() throws IOException {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    try (Stream<Path> homes = Files.list(jvms)) {
+      return homes.filter(h -> Files.isExecutable(h.resolve("bin/java")))
+          .filter(h -> JvmFlags.featureOf(h).orElse(0) >= 25)
+          .findFirst().orElse(null);
+    }
+  }
+
+  @Test
+  void javaHome_jdk25Workers_runTasks() throws Exception {
+    Path jdk = jdk25();
+    assumeThat(jdk).as("a JDK 25 under /usr/lib/jvm").isNotNull();
+    try (Pool pool = Pool.create(1, PoolOptions.builder().name("jdk25").javaHome(jdk).build())) {
+      assertThat(pool.<Integer, String>call(x -> System.getProperty("java.version") + " " + (x + 1), 1).join())
+          .startsWith("25").endsWith(" 2");
+    }
+  }
+
+  @Test
+  void run_jdk25Master_works() throws Exception {
+    Path jdk = jdk25();
+    assumeThat(jdk).as("a JDK 25 under /usr/lib/jvm").isNotNull();
+    List<String> command = javaCommand(JvmFlags.flagsFor(25), MasterMain.class, "run");
+    command.set(0, jdk.resolve("bin/java").toString());
+    String text = output(start(command));
+    assertThat(text).contains("RESULT 25 25").endsWith(" 42\n");
+  }
+}
