@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The command line of a worker JVM: the worker's {@code java}, the flags nproc needs for that
  * JDK's version, {@code -XX:+ExitOnOutOfMemoryError} (a worker out of memory dies at once
- * instead of limping on), the user's JVM arguments, the classpath and the worker's main class.
+ * instead of limping on), VM output sent to stderr, the user's JVM arguments, the classpath and
+ * the worker's main class.
  *
  * <p>Immutable and thread-safe.
  */
@@ -37,6 +38,10 @@ final class WorkerCommand {
     cmd.add(java.toString());
     cmd.addAll(JvmFlags.flagsFor(feature));
     cmd.add("-XX:+ExitOnOutOfMemoryError");
+    // The real stdout carries frames: the VM's own messages (such as ExitOnOutOfMemoryError's
+    // "Terminating due to ...") and its log warnings must go to stderr instead.
+    cmd.add("-XX:+DisplayVMOutputToStderr");
+    cmd.add("-Xlog:all=warning:stderr");
     cmd.addAll(options.jvmArgs());
     cmd.add("-cp");
     cmd.add(classpath);
