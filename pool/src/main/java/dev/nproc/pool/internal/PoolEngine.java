@@ -81,7 +81,7 @@ import java.util.function.Function;
  */
 public final class PoolEngine {
   static final int PIPELINE_DEPTH = Integer.getInteger("nproc.pipelineDepth", 2);
-  /** Failed starts in a row after which a slot is given up. */
+  /** Starts in a row that fail on the worker's own account (init throws, bad JVM flags, a crash) after which a slot is given up. */
   static final int MAX_START_FAILURES = 3;
   private static final byte[] NONE = new byte[0];
 
@@ -93,7 +93,10 @@ public final class PoolEngine {
     int generation = -1;
     WorkerHandle worker;
     ScheduledFuture<?> pendingLaunch;
+    /** Starts in a row that failed on the worker's own account: these make a crash loop. */
     int startFailures;
+    /** Starts in a row cut short from outside (SIGKILL, SIGTERM...): retried with backoff, never given up. */
+    int startKills;
     String lastFailure;
 
     Slot(int id) {
@@ -522,6 +525,7 @@ public final class PoolEngine {
         h.startupTimer.cancel(false);
       }
       slots[h.slot].startFailures = 0;
+      slots[h.slot].startKills = 0;
       if (h.state == WorkerHandle.State.STARTING) {
         h.state = WorkerHandle.State.READY;
       }
@@ -690,7 +694,11 @@ public final class PoolEngine {
           }
         }
         if (startupFailed) {
-          slot.startFailures++;
+          if (h.killReason == null && killedFromOutside(exitCode)) {
+            slot.startKills++;
+          } else {
+            slot.startFailures++;
+          }
           slot.lastFailure = description;
         }
         if (!expected) {
@@ -724,8 +732,18 @@ public final class PoolEngine {
           + slot.startFailures + " times in a row; its slot is given up. Last failure: " + slot.lastFailure);
       return;
     }
-    long delay = slot.startFailures == 0 ? 0 : 250L << (slot.startFailures - 1);
+    int failures = slot.startFailures + slot.startKills;
+    long delay = failures == 0 ? 0 : Math.min(5_000, 250L << Math.min(failures - 1, 5));
     launchLater(slot, delay);
+  }
+
+  /**
+   * Whether a death came from a signal someone else sends to stop a process, rather than from
+   * the worker itself: such deaths during start-up are not a crash loop.
+   */
+  private static boolean killedFromOutside(int exitCode) {
+    String signal = signalName(exitCode);
+    return "SIGKILL".equals(signal) || "SIGTERM".equals(signal) || "SIGINT".equals(signal) || "SIGHUP".equals(signal);
   }
 
   private String describeDeath(WorkerHandle h, int exitCode, String cause, List<String> lastLines) {
@@ -934,7 +952,7 @@ public final class PoolEngine {
    * @return the pool
    */
   public Pool asPool() {
-    return new BasicPool(this);
+    return new PoolFace<Object, Object, Object>(this, "Pool");
   }
 
   /**
@@ -946,6 +964,6 @@ public final class PoolEngine {
    * @return the pool
    */
   public <Q, R, E> FullPool<Q, R, E> asFullPool() {
-    return new FullPoolFace<>(this);
+    return new PoolFace<>(this, "FullPool");
   }
 }

@@ -1,17 +1,40 @@
 package dev.nproc.pool.internal;
 
 import dev.nproc.core.FullFunction;
+import dev.nproc.core.SerializableFunction;
 import dev.nproc.pool.FullPool;
+import dev.nproc.pool.Pool;
 import dev.nproc.pool.PoolStats;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** {@link FullPool} over the engine. Thread-safe, as the engine is. */
-final class FullPoolFace<Q, R, E> implements FullPool<Q, R, E> {
+/**
+ * The public faces of the engine: a {@link Pool} and a {@link FullPool} are the same object over
+ * the same engine; each user sees the interface its factory returned. Thread-safe, as the engine is.
+ *
+ * @param <Q> the request type of Full mode
+ * @param <R> the answer type of Full mode
+ * @param <E> the environment type of Full mode
+ */
+final class PoolFace<Q, R, E> implements Pool, FullPool<Q, R, E> {
   private final PoolEngine engine;
+  private final String kind;
 
-  FullPoolFace(PoolEngine engine) {
+  PoolFace(PoolEngine engine, String kind) {
     this.engine = engine;
+    this.kind = kind;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public <A, B> CompletableFuture<Optional<B>> submit(SerializableFunction<A, B> f, A arg) {
+    return (CompletableFuture) engine.submit(f, arg, true);
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public <A, B> CompletableFuture<B> call(SerializableFunction<A, B> f, A arg) {
+    return (CompletableFuture) engine.submit(f, arg, false);
   }
 
   @Override
@@ -58,6 +81,6 @@ final class FullPoolFace<Q, R, E> implements FullPool<Q, R, E> {
 
   @Override
   public String toString() {
-    return "FullPool[" + engine.options.name() + ", " + engine.size() + " workers, " + engine.stats() + "]";
+    return kind + "[" + engine.options.name() + ", " + engine.size() + " workers, " + engine.stats() + "]";
   }
 }
