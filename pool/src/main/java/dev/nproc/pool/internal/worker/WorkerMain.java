@@ -99,6 +99,17 @@ public final class WorkerMain {
       return;
     }
     int max = Integer.parseInt(args[1]);
+    // FST's configuration (needed for INIT) and Chronicle's first use (needed for HELLO) are the
+    // two slow steps of a worker's start-up: run them side by side.
+    Thread warmUp = new Thread(() -> {
+      try {
+        codec.encode(null);
+      } catch (RuntimeException e) {
+        // the INIT job will report a broken codec
+      }
+    }, "nproc-worker-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
     FrameSender sender = new FrameSender(new BufferedOutputStream(frames, 1 << 16), max, "nproc-worker-sender",
         "master", e -> {
           System.err.println("nproc worker: cannot write to the master: " + e);
