@@ -207,6 +207,34 @@ class FullPoolTest {
   }
 
   @Test
+  void serv_workerDiesWhileItsRequestIsInFlight_taskFailsAndLateAnswerIsHarmless() throws Exception {
+    CompletableFuture<String> gate = new CompletableFuture<>();
+    Map<String, Boolean> asked = new ConcurrentHashMap<>();
+    java.util.concurrent.ConcurrentLinkedQueue<WorkerFailure> deaths = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Set<Long> before = workerPids();
+    try (FullPool<String, String, String> one = FullPool.create(1, q -> {
+      asked.put(q, true);
+      return gate;
+    }, "env", PoolOptions.builder().name("serv-death").onWorkerFailure(deaths::add).build())) {
+      Set<Long> mine = new HashSet<>(workerPids());
+      mine.removeAll(before);
+      assertThat(mine).hasSize(1);
+      CompletableFuture<String> waiting = one.call((serv, env, x) -> {
+        System.err.println("asking the master for " + x);
+        return serv.request(x);
+      }, "answer");
+      await().atMost(WAIT).until(() -> asked.containsKey("answer")); // the task is blocked in request()
+      ProcessHandle.of(mine.iterator().next()).orElseThrow().destroyForcibly();
+      assertThat(waiting).failsWithin(WAIT);
+      gate.complete("too late"); // the answer goes to a dead worker: nothing happens
+      assertThat(one.<String, String>call((serv, env, x) -> env + x, "!")).succeedsWithin(WAIT).isEqualTo("env!");
+      await().atMost(WAIT).until(() -> !deaths.isEmpty());
+      assertThat(deaths).hasSize(1);
+      assertThat(deaths.peek().lastStderr()).anySatisfy(l -> assertThat(l).contains("asking the master for answer"));
+    }
+  }
+
+  @Test
   void env_200MB_sentOncePerWorkerNotPerTask() throws Exception {
     Path io = Path.of("/proc/self/io");
     assumeThat(Files.isReadable(io)).as("/proc/self/io counts the bytes this JVM writes").isTrue();
