@@ -62,6 +62,7 @@ final class RecordSerializer extends FSTBasicObjectSerializer {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // FST's signature
   public Object instantiate(Class objectClass, FSTObjectInput in, FSTClazzInfo serializationInfo,
                             FSTClazzInfo.FSTFieldInfo referencee, int streamPosition) throws Exception {
     Shape shape = SHAPES.get(objectClass);

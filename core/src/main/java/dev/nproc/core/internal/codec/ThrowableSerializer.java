@@ -28,6 +28,7 @@ final class ThrowableSerializer extends FSTBasicObjectSerializer {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // FST's signature
   public Object instantiate(Class objectClass, FSTObjectInput in, FSTClazzInfo serializationInfo,
                             FSTClazzInfo.FSTFieldInfo referencee, int streamPosition) throws Exception {
     byte[] bytes = (byte[]) in.readObject();
