@@ -1,0 +1,361 @@
+package dev.nproc.stream;
+
+import dev.nproc.core.FullFunction;
+import dev.nproc.core.SerializableFunction;
+import dev.nproc.pool.FullPool;
+import dev.nproc.pool.Pool;
+import dev.nproc.pool.PoolOptions;
+import dev.nproc.stream.internal.ChunkFunction;
+import dev.nproc.stream.internal.ChunkPipeline;
+import dev.nproc.stream.internal.ChunkResult;
+import dev.nproc.stream.internal.FullChunkFunction;
+import dev.nproc.stream.internal.PoolOptionsCopy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parallel iteration over a {@link Stream} on a pool of worker processes: a function is applied
+ * to every element in the workers and each result is handed back to the caller. This is
+ * OCaml Nproc's {@code iter_stream}.
+ *
+ * <p>Elements travel in chunks of {@link IterOptions#granularity()} consecutive elements; a
+ * chunk is one pool task, whose elements run one after another in one worker. The function
+ * travels to each worker once, not once per chunk. One element's exception fails only that
+ * element: its result is {@link Optional#empty()} and the error log gets one message with its
+ * position in the input and the remote exception. A worker that dies while running a chunk
+ * loses that chunk: each of its elements gets an empty result (the ones it had finished are not
+ * told apart from the one that killed it), and the iteration goes on with a replacement worker.
+ *
+ * <p>The input is pulled lazily: at most {@link #WINDOW_PER_WORKER}{@code  × nproc ×
+ * granularity} elements are pulled from the input and not yet handed over at any time, however
+ * long the stream and however slow the consumer. When that many are out, the consuming thread
+ * blocks (without spinning) until a chunk comes back.
+ *
+ * <p>If the function, or an element, cannot be serialized, the iteration stops with the
+ * {@link IllegalArgumentException} of the pool's {@code submit}. A result that is not
+ * {@link java.io.Serializable} fails only its element; one that is but cannot be encoded all the
+ * same fails its whole chunk.
+ *
+ * <p>Thread-safe: the static methods may be called from any threads at once; each call has its
+ * own state. The stream returned by {@link #map} is, like any stream, for one thread.
+ */
+public final class IterStream {
+  /**
+   * How many chunks per worker may be out at once, counting chunks being handed over: enough
+   * for each worker to hold one running and one queued chunk, so the pool's pipelining keeps
+   * workers busy, while memory stays bounded.
+   */
+  public static final int WINDOW_PER_WORKER = 2;
+
+  /** How long iterStream waits, once every result is in, for the pool's workers to exit before it kills them. */
+  static final long CLOSE_GRACE_SECONDS = 30;
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.nproc.stream");
+
+  private IterStream() {}
+
+  /**
+   * Applies {@code f} to every element of {@code input} in a new pool of {@code nproc} workers,
+   * one element per task, and hands each result to {@code g} on the calling thread; see
+   * {@link #iterStream(IterOptions, int, SerializableFunction, Consumer, Stream)}.
+   *
+   * @param nproc the number of workers, at least 1
+   * @param f the function, run in the workers
+   * @param g the consumer of results, run on the calling thread; empty for an element that
+   *     failed (or whose result was {@code null})
+   * @param input the elements; closed at the end
+   * @param <A> the element type
+   * @param <B> the result type
+   */
+  public static <A, B> void iterStream(int nproc, SerializableFunction<A, B> f, Consumer<Optional<B>> g,
+                                       Stream<A> input) {
+    iterStream(IterOptions.defaults(), nproc, f, g, input);
+  }
+
+  /**
+   * Applies {@code f} to every element of {@code input} in a new pool of {@code nproc} workers
+   * and hands each result to {@code g} on the calling thread; blocks until every result has been
+   * handed over, then closes the pool (waiting for its workers to exit; if they have not exited
+   * 30 seconds after the last result, they are killed) and the input.
+   *
+   * <p>{@code g} is never called concurrently with itself. An exception thrown by {@code g} is
+   * logged and the iteration goes on; an {@link Error} stops it. If the iteration stops early
+   * (an exception from the input, an error, an interrupt) the pool is terminated instead of
+   * closed, and the exception is rethrown.
+   *
+   * @param options granularity, order, pool options, progress
+   * @param nproc the number of workers, at least 1
+   * @param f the function, run in the workers
+   * @param g the consumer of results, run on the calling thread; empty for an element that
+   *     failed (or whose result was {@code null})
+   * @param input the elements; closed at the end
+   * @param <A> the element type
+   * @param <B> the result type
+   * @throws IllegalArgumentException if {@code f} or an element cannot be serialized
+   * @throws CancellationException if the calling thread is interrupted (its interrupt flag is set again)
+   */
+  public static <A, B> void iterStream(IterOptions options, int nproc, SerializableFunction<A, B> f,
+                                       Consumer<Optional<B>> g, Stream<A> input) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(g, "g");
+    Objects.requireNonNull(input, "input");
+    try (input) {
+      Pool pool = Pool.create(nproc, effectivePoolOptions(options));
+      ChunkFunction<A, B> task = new ChunkFunction<>(f);
+      drive(options, nproc, input, chunk -> pool.call(task, chunk), g,
+          () -> closeGracefully(pool.closeAsync(), pool::terminate, pool.whenClosed(), options),
+          () -> {
+            pool.terminate();
+            awaitQuietly(pool.whenClosed());
+          });
+    }
+  }
+
+  /**
+   * Applies {@code f}, with a service and an environment, to every element of {@code input} in
+   * a new Full-mode pool of {@code nproc} workers, and hands each result to {@code g} on the
+   * calling thread; otherwise as
+   * {@link #iterStream(IterOptions, int, SerializableFunction, Consumer, Stream)}.
+   *
+   * @param options granularity, order, pool options, progress
+   * @param nproc the number of workers, at least 1
+   * @param serv the master's service function, answering the tasks' requests
+   * @param env the environment, sent once to each worker and shared by its tasks
+   * @param f the function, run in the workers
+   * @param g the consumer of results, run on the calling thread
+   * @param input the elements; closed at the end
+   * @param <Q> the request type
+   * @param <R> the answer type
+   * @param <E> the environment type
+   * @param <A> the element type
+   * @param <B> the result type
+   * @throws IllegalArgumentException if {@code env}, {@code f} or an element cannot be serialized
+   * @throws CancellationException if the calling thread is interrupted (its interrupt flag is set again)
+   */
+  public static <Q, R, E, A, B> void iterStream(IterOptions options, int nproc, Function<Q, CompletionStage<R>> serv,
+                                                E env, FullFunction<Q, R, E, A, B> f, Consumer<Optional<B>> g,
+                                                Stream<A> input) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(serv, "serv");
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(g, "g");
+    Objects.requireNonNull(input, "input");
+    try (input) {
+      FullPool<Q, R, E> pool = FullPool.create(nproc, serv, env, effectivePoolOptions(options));
+      FullChunkFunction<Q, R, E, A, B> task = new FullChunkFunction<>(f);
+      drive(options, nproc, input, chunk -> pool.call(task, chunk), g,
+          () -> closeGracefully(pool.closeAsync(), pool::terminate, pool.whenClosed(), options),
+          () -> {
+            pool.terminate();
+            awaitQuietly(pool.whenClosed());
+          });
+    }
+  }
+
+  /**
+   * Returns a lazy stream of the results of {@code f} applied to each element of {@code input}
+   * on an existing pool. Nothing is submitted until the returned stream is consumed; from then
+   * on, at most {@link #WINDOW_PER_WORKER}{@code  × pool.size() × granularity} elements are
+   * pulled from {@code input} and not yet handed over.
+   *
+   * <p>Closing the returned stream closes {@code input}. Closing it, or short-circuiting it
+   * ({@code limit}, {@code findFirst}, ...), stops pulling the input and leaves the pool open
+   * and usable: chunks already submitted finish and their results are dropped. Results come in
+   * completion order unless {@link IterOptions#ordered()}. A failed element is an empty
+   * {@code Optional}, logged as with {@code iterStream}. The options' {@code init} and
+   * {@code poolOptions} have no meaning here and are rejected.
+   *
+   * <p>The returned stream is sequential and, like any stream, meant for one thread. If the
+   * consuming thread is interrupted while waiting for a result, the stream throws
+   * {@link CancellationException} and sets the interrupt flag again.
+   *
+   * @param pool the pool, left open
+   * @param f the function, run in the workers
+   * @param input the elements
+   * @param options granularity, order, progress, error log
+   * @param <A> the element type
+   * @param <B> the result type
+   * @return the stream of results
+   * @throws IllegalArgumentException if {@code options} has an {@code init} or {@code poolOptions}
+   */
+  public static <A, B> Stream<Optional<B>> map(Pool pool, SerializableFunction<A, B> f, Stream<A> input,
+                                               IterOptions options) {
+    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(f, "f");
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(options, "options");
+    if (options.init() != null || options.poolOptions() != null) {
+      throw new IllegalArgumentException(
+          "IterStream.map runs on an existing pool: IterOptions.init and IterOptions.poolOptions are not allowed");
+    }
+    ChunkFunction<A, B> task = new ChunkFunction<>(f);
+    ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), chunk -> pool.call(task, chunk),
+        options.granularity(), WINDOW_PER_WORKER * pool.size(), options.ordered(), errorLog(options),
+        options.progress(), "IterStream.map");
+    int characteristics = options.ordered() ? Spliterator.ORDERED : 0;
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new ResultIterator<>(pipeline), characteristics),
+            false)
+        .onClose(pipeline::close)
+        .onClose(input::close);
+  }
+
+  /** Hands the pipeline's chunks out one element at a time; for {@link #map}. */
+  private static final class ResultIterator<B> implements Iterator<Optional<B>> {
+    private final ChunkPipeline<?, B> pipeline;
+    private List<Optional<B>> chunk = Collections.emptyList();
+    private int next;
+    private boolean ended;
+
+    ResultIterator(ChunkPipeline<?, B> pipeline) {
+      this.pipeline = pipeline;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == chunk.size()) {
+        if (ended) {
+          return false;
+        }
+        if (!chunk.isEmpty()) {
+          pipeline.reportProgress();
+        }
+        try {
+          List<Optional<B>> c = pipeline.nextChunk();
+          if (c == null) {
+            ended = true;
+            chunk = Collections.emptyList();
+            next = 0;
+            pipeline.reportProgress();
+            return false;
+          }
+          chunk = c;
+          next = 0;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          pipeline.close();
+          ended = true;
+          throw new CancellationException("interrupted while waiting for a result");
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public Optional<B> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return chunk.get(next++);
+    }
+  }
+
+  /** Runs an iteration to its end on the calling thread, then closes the pool, or terminates it on failure. */
+  private static <A, B> void drive(IterOptions options, int nproc, Stream<A> input,
+                                   Function<ArrayList<A>, CompletableFuture<ChunkResult>> submit,
+                                   Consumer<Optional<B>> g, Runnable close, Runnable terminate) {
+    boolean finished = false;
+    try {
+      ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), submit, options.granularity(),
+          WINDOW_PER_WORKER * nproc, options.ordered(), errorLog(options), options.progress(), "iterStream");
+      try {
+        for (List<Optional<B>> chunk = pipeline.nextChunk(); chunk != null; chunk = pipeline.nextChunk()) {
+          for (Optional<B> r : chunk) {
+            try {
+              g.accept(r);
+            } catch (RuntimeException e) {
+              pipeline.logException("g threw; the iteration goes on", e);
+            }
+          }
+          pipeline.reportProgress();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("iterStream was interrupted");
+      } finally {
+        pipeline.close();
+      }
+      finished = true;
+    } finally {
+      if (finished) {
+        close.run();
+      } else {
+        terminate.run();
+      }
+    }
+  }
+
+  private static PoolOptions effectivePoolOptions(IterOptions options) {
+    if (options.init() == null) {
+      return options.poolOptions() == null ? PoolOptions.defaults() : options.poolOptions();
+    }
+    return PoolOptionsCopy.withInit(options.poolOptions(), options.init());
+  }
+
+  private static Consumer<String> errorLog(IterOptions options) {
+    if (options.errorLog() != null) {
+      return options.errorLog();
+    }
+    if (options.poolOptions() != null) {
+      return options.poolOptions().errorLog();
+    }
+    return LOG::error;
+  }
+
+  /**
+   * Closes a pool whose tasks have all completed: waits up to {@link #CLOSE_GRACE_SECONDS} for
+   * its workers to exit, then terminates it. Every result is in by then, so terminating loses
+   * nothing; it only guards against a worker that never acknowledges the shutdown.
+   */
+  private static void closeGracefully(CompletableFuture<Void> closing, Runnable terminate,
+                                      CompletableFuture<Void> closed, IterOptions options) {
+    try {
+      closing.get(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      errorLog(options).accept("iterStream: every result is in, but the pool's workers did not exit within "
+          + CLOSE_GRACE_SECONDS + " s of closing; terminating them");
+      terminate.run();
+      awaitQuietly(closed);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      terminate.run();
+      awaitQuietly(closed);
+    } catch (ExecutionException e) {
+      errorLog(options).accept("iterStream: closing the pool failed: " + e.getCause());
+      terminate.run();
+      awaitQuietly(closed);
+    }
+  }
+
+  private static void awaitQuietly(CompletableFuture<Void> closed) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      closed.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // best effort: the workers are being killed anyway
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

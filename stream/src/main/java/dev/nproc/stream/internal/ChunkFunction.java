@@ -1,0 +1,37 @@
+package dev.nproc.stream.internal;
+
+import dev.nproc.core.SerializableFunction;
+import java.util.ArrayList;
+import java.util.Objects;
+
+/**
+ * The task sent for every chunk of a basic-mode iteration: applies the user's function to each
+ * element of the chunk, in order. One instance is made per iteration and sent with every chunk,
+ * so its encoded bytes are the same each time and the pool's function cache sends it to each
+ * worker once.
+ *
+ * <p>Immutable; thread-safe if the user's function is.
+ *
+ * @param <A> the element type
+ * @param <B> the result type
+ */
+public final class ChunkFunction<A, B> implements SerializableFunction<ArrayList<A>, ChunkResult> {
+  private static final long serialVersionUID = 1L;
+
+  /** The user's function, serialized with this wrapper. */
+  private final SerializableFunction<A, B> f;
+
+  /**
+   * Wraps a user's function.
+   *
+   * @param f the function applied to each element
+   */
+  public ChunkFunction(SerializableFunction<A, B> f) {
+    this.f = Objects.requireNonNull(f, "f");
+  }
+
+  @Override
+  public ChunkResult apply(ArrayList<A> chunk) {
+    return ChunkRunner.run(chunk, f::apply);
+  }
+}

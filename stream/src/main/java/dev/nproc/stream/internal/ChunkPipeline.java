@@ -1,0 +1,276 @@
+package dev.nproc.stream.internal;
+
+import dev.nproc.core.TaskFailedException;
+import dev.nproc.stream.IterProgress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The engine behind every {@code IterStream} entry point: pulls the input lazily in chunks of
+ * {@code granularity} elements, submits each chunk as one pool task, and hands the finished
+ * chunks back, in completion or input order, to the one thread that consumes them.
+ *
+ * <p>Not thread-safe: {@link #nextChunk}, {@link #reportProgress} and {@link #close} must be
+ * called by one consuming thread at a time. The pool's callback threads touch only the
+ * hand-off queue.
+ *
+ * @param <A> the element type
+ * @param <B> the result type
+ */
+public final class ChunkPipeline<A, B> {
+  /*
+   * Concurrency design.
+   *
+   * Two kinds of threads meet here:
+   *   - the consuming thread (the caller of iterStream, or whoever pulls the stream that map
+   *     returned). It alone reads the input iterator, submits chunks, decodes results, writes the
+   *     error log entries about elements, and calls g and the progress callback. Every field
+   *     except `completions` is confined to it, so it needs no lock.
+   *   - the pool's callback threads, on which the futures returned by pool.call complete. Their
+   *     only action is completions.add(chunk): a non-blocking put into an unbounded
+   *     LinkedBlockingQueue. They never run user code of ours and never wait, so a slow g cannot
+   *     stall the pool's callback threads, let alone its pipe readers.
+   *
+   * The bounded hand-off: the queue itself is unbounded, but it can never hold more than
+   * `window` chunks, because the consuming thread never has more than `window` chunks
+   * outstanding: a chunk is outstanding from the moment its first element is pulled from the
+   * input until nextChunk returns it for delivery; and nextChunk tops the window up only on
+   * entry, that is, after the consumer has finished handing over the previous chunk. So the
+   * elements pulled from the input and not yet handed over never number more than
+   * window * granularity (the chunk being handed over counts, since it was outstanding when the
+   * window was last topped up). In ordered mode the reorder buffer holds only outstanding chunks,
+   * so it is inside the same bound.
+   *
+   * Backpressure: when the window is full, or the input is exhausted with chunks still out, the
+   * consuming thread blocks in completions.take() until a callback thread adds a chunk; there is
+   * no polling and no spinning. When it is idle, g is not running, and when g is slow, the
+   * workers drain at most the window and then sit idle; nothing grows.
+   *
+   * Closing (map's stream closed or abandoned): the consumer stops pulling; chunks still in the
+   * pool finish and their callbacks add them to a queue nobody reads, which the garbage
+   * collector then takes with the pipeline. The pool is untouched.
+   */
+
+  /** A chunk whose task has ended, successfully or not; built on a callback thread. */
+  private record Done(long seq, long firstPosition, int size, ChunkResult result, Throwable failure) {}
+
+  private final Iterator<A> input;
+  private final Function<ArrayList<A>, CompletableFuture<ChunkResult>> submit;
+  private final int granularity;
+  private final int window;
+  private final boolean ordered;
+  private final Consumer<String> errorLog;
+  private final Consumer<IterProgress> progress;
+  private final String what;
+
+  private final LinkedBlockingQueue<Done> completions = new LinkedBlockingQueue<>();
+  private final Map<Long, Done> reorder = new HashMap<>();
+  private final long startNanos = System.nanoTime();
+  private long nextSeq;
+  private long nextToDeliver;
+  private long position;
+  private int outstanding;
+  private boolean inputExhausted;
+  private boolean closed;
+  private long done;
+  private long failed;
+
+  /**
+   * Creates a pipeline; nothing is pulled until the first {@link #nextChunk}.
+   *
+   * @param input the elements
+   * @param submit submits a chunk as one pool task; its future fails with a
+   *     {@link TaskFailedException} (or is cancelled) when the chunk is lost
+   * @param granularity elements per chunk, at least 1
+   * @param window the most chunks outstanding at once, at least 1
+   * @param ordered whether to return chunks in input order
+   * @param errorLog where failures are reported
+   * @param progress the progress callback, or {@code null}
+   * @param what a name for messages, such as {@code "iterStream"}
+   */
+  public ChunkPipeline(Iterator<A> input, Function<ArrayList<A>, CompletableFuture<ChunkResult>> submit,
+                       int granularity, int window, boolean ordered, Consumer<String> errorLog,
+                       Consumer<IterProgress> progress, String what) {
+    if (granularity < 1 || window < 1) {
+      throw new IllegalArgumentException("granularity and window must be at least 1");
+    }
+    this.input = input;
+    this.submit = submit;
+    this.granularity = granularity;
+    this.window = window;
+    this.ordered = ordered;
+    this.errorLog = errorLog;
+    this.progress = progress;
+    this.what = what;
+  }
+
+  /**
+   * Returns the most elements this pipeline holds at once: pulled from the input and not yet
+   * handed over.
+   *
+   * @return {@code window * granularity}
+   */
+  public long bound() {
+    return (long) window * granularity;
+  }
+
+  /**
+   * Tops up the window from the input, then waits for the next finished chunk and returns its
+   * results. The caller must hand all of them over before it calls again.
+   *
+   * @return the chunk's results, one per element, or {@code null} when the input is exhausted
+   *     and every chunk has been returned, or the pipeline is closed
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  public List<Optional<B>> nextChunk() throws InterruptedException {
+    if (closed) {
+      return null;
+    }
+    fill();
+    if (outstanding == 0) {
+      return null;
+    }
+    Done d;
+    if (ordered) {
+      d = reorder.remove(nextToDeliver);
+      while (d == null) {
+        Done c = completions.take();
+        if (c.seq == nextToDeliver) {
+          d = c;
+        } else {
+          reorder.put(c.seq, c);
+        }
+      }
+      nextToDeliver++;
+    } else {
+      d = completions.take();
+    }
+    outstanding--;
+    return decode(d);
+  }
+
+  /** Pulls and submits chunks until the window is full or the input is exhausted. */
+  private void fill() {
+    while (outstanding < window && !inputExhausted) {
+      ArrayList<A> chunk = new ArrayList<>(Math.min(granularity, 1024));
+      long first = position;
+      while (chunk.size() < granularity && input.hasNext()) {
+        chunk.add(input.next());
+        position++;
+      }
+      if (chunk.size() < granularity) {
+        inputExhausted = true;
+      }
+      if (chunk.isEmpty()) {
+        return;
+      }
+      long seq = nextSeq++;
+      int size = chunk.size();
+      CompletableFuture<ChunkResult> future = submit.apply(chunk);
+      outstanding++;
+      future.whenComplete((r, e) -> completions.add(new Done(seq, first, size, r, e)));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Optional<B>> decode(Done d) {
+    List<Optional<B>> out = new ArrayList<>(d.size);
+    if (d.failure != null || d.result == null || d.result.size() != d.size) {
+      for (int i = 0; i < d.size; i++) {
+        out.add(Optional.empty());
+      }
+      failed += d.size;
+      done += d.size;
+      errorLog(lostChunkMessage(d));
+      return out;
+    }
+    for (int i = 0; i < d.size; i++) {
+      String error = d.result.error(i);
+      if (error != null) {
+        failed++;
+        errorLog(what + ": element #" + (d.firstPosition + i) + " of the input failed in its worker:\n" + error);
+        out.add(Optional.empty());
+      } else {
+        out.add(Optional.ofNullable((B) d.result.value(i)));
+      }
+    }
+    done += d.size;
+    return out;
+  }
+
+  private String lostChunkMessage(Done d) {
+    String range = d.size == 1 ? "element #" + d.firstPosition
+        : "elements #" + d.firstPosition + " to #" + (d.firstPosition + d.size - 1);
+    Throwable t = d.failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    StringBuilder sb = new StringBuilder(what).append(": ").append(range)
+        .append(" of the input (one chunk) got no result; each is empty: ");
+    if (t instanceof TaskFailedException tf) {
+      sb.append(tf.kind()).append(": ").append(tf.getMessage());
+      if (tf.remoteStackTrace() != null) {
+        sb.append('\n').append(tf.remoteStackTrace());
+      }
+    } else if (t instanceof CancellationException) {
+      sb.append("the task was cancelled (the pool was terminated)");
+    } else if (t != null) {
+      sb.append(t);
+    } else {
+      sb.append("the worker sent a malformed chunk result");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Reports a caught exception of the consumer ({@code g}) or the progress callback.
+   *
+   * @param message what failed
+   * @param e the exception
+   */
+  public void logException(String message, Throwable e) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(out));
+    errorLog(what + ": " + message + "\n" + out.toString().stripTrailing());
+  }
+
+  private void errorLog(String message) {
+    try {
+      errorLog.accept(message);
+    } catch (RuntimeException e) {
+      // a broken log must not stop the iteration
+    }
+  }
+
+  /** Calls the progress callback, if any, with the counters as they are now. */
+  public void reportProgress() {
+    if (progress == null) {
+      return;
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    double seconds = elapsed.toNanos() / 1e9;
+    try {
+      progress.accept(new IterProgress(done, failed, elapsed, seconds > 0 ? done / seconds : 0));
+    } catch (RuntimeException e) {
+      logException("the progress callback threw", e);
+    }
+  }
+
+  /** Stops pulling the input; chunks still in the pool finish and are dropped. Idempotent. */
+  public void close() {
+    closed = true;
+    reorder.clear();
+    completions.clear();
+  }
+}

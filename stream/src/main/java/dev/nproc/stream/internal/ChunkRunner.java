@@ -1,0 +1,57 @@
+package dev.nproc.stream.internal;
+
+import java.io.PrintWriter;
+import java.io.Serializable;
+import java.io.StringWriter;
+import java.util.List;
+
+/**
+ * Runs a chunk's elements one after another in a worker, catching each element's failure so it
+ * fails only that element.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class ChunkRunner {
+  /** One element's work: the user's function applied to it. */
+  @FunctionalInterface
+  interface Step<A> {
+    Object apply(A a) throws Exception;
+  }
+
+  private ChunkRunner() {}
+
+  static <A> ChunkResult run(List<A> chunk, Step<A> step) {
+    int n = chunk.size();
+    Object[] values = new Object[n];
+    String[] errors = null;
+    for (int i = 0; i < n; i++) {
+      String error;
+      try {
+        Object v = step.apply(chunk.get(i));
+        if (v == null || v instanceof Serializable) {
+          values[i] = v;
+          continue;
+        }
+        error = "the result, of " + v.getClass().getName() + ", is not Serializable";
+      } catch (VirtualMachineError e) {
+        if (!(e instanceof StackOverflowError)) {
+          throw e; // out of memory or worse: let the worker's own handling deal with it
+        }
+        error = describe(e);
+      } catch (Exception | Error e) {
+        error = describe(e);
+      }
+      if (errors == null) {
+        errors = new String[n];
+      }
+      errors[i] = error;
+    }
+    return new ChunkResult(values, errors);
+  }
+
+  private static String describe(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString().stripTrailing();
+  }
+}

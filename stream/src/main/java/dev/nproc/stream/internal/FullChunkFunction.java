@@ -1,0 +1,40 @@
+package dev.nproc.stream.internal;
+
+import dev.nproc.core.FullFunction;
+import dev.nproc.core.Service;
+import java.util.ArrayList;
+import java.util.Objects;
+
+/**
+ * The task sent for every chunk of a Full-mode iteration: applies the user's function, with the
+ * worker's service and environment, to each element of the chunk, in order. One instance per
+ * iteration, so it travels to each worker once.
+ *
+ * <p>Immutable; thread-safe if the user's function is.
+ *
+ * @param <Q> the request type
+ * @param <R> the answer type
+ * @param <E> the environment type
+ * @param <A> the element type
+ * @param <B> the result type
+ */
+public final class FullChunkFunction<Q, R, E, A, B> implements FullFunction<Q, R, E, ArrayList<A>, ChunkResult> {
+  private static final long serialVersionUID = 1L;
+
+  /** The user's function, serialized with this wrapper. */
+  private final FullFunction<Q, R, E, A, B> f;
+
+  /**
+   * Wraps a user's function.
+   *
+   * @param f the function applied to each element
+   */
+  public FullChunkFunction(FullFunction<Q, R, E, A, B> f) {
+    this.f = Objects.requireNonNull(f, "f");
+  }
+
+  @Override
+  public ChunkResult apply(Service<Q, R> serv, E env, ArrayList<A> chunk) {
+    return ChunkRunner.run(chunk, a -> f.apply(serv, env, a));
+  }
+}
