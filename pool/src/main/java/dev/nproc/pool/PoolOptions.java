@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -86,6 +85,35 @@ public final class PoolOptions {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Starts a builder holding these options' settings, each of which may be given once more to
+   * change it: how a library adds a setting to options its caller made.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.init = init;
+    b.jvmArgs = jvmArgs;
+    b.javaHome = javaHome;
+    b.classpath = classpath;
+    b.environment = environment;
+    b.workingDirectory = workingDirectory;
+    b.name = name;
+    b.workerOutput = workerOutput;
+    b.taskTimeout = taskTimeout;
+    b.maxTasksPerWorker = maxTasksPerWorker;
+    b.respawn = respawn;
+    b.startupTimeout = startupTimeout;
+    b.maxMessageSize = maxMessageSize;
+    b.codec = codec;
+    b.onWorkerFailure = onWorkerFailure;
+    b.errorLog = errorLog;
+    b.infoLog = infoLog;
+    b.exceptionFormatter = exceptionFormatter;
+    return b;
   }
 
   /** @return the hook run in each worker before its first task, or {@code null} for none */

@@ -56,6 +56,9 @@ class PoolLifecycleTest {
     }
     assertThat(mine).noneMatch(pid -> alive(pid));
     assertThat(pool.whenClosed()).isDone();
+    // no thread of the pool outlives it: senders, readers, stderr pumps, timer, callbacks
+    await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().startsWith("drain-")));
     pool.close(); // idempotent
     assertThat(pool.closeAsync()).isDone();
   }
@@ -254,6 +257,30 @@ class PoolLifecycleTest {
     assertThat(o.name()).isEqualTo("x");
     assertThat(o.respawn()).isFalse();
     assertThat(PoolOptions.defaults().maxMessageSize()).isEqualTo(PoolOptions.DEFAULT_MAX_MESSAGE_SIZE);
+    PoolOptions more = o.toBuilder().name("y").maxTasksPerWorker(3).build();
+    assertThat(more.name()).isEqualTo("y");
+    assertThat(more.respawn()).isFalse();
+    assertThat(more.maxTasksPerWorker()).isEqualTo(3);
+    assertThatThrownBy(() -> o.toBuilder().name("y").name("z")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void close_workerWhoseShutdownHookBlocks_killedAfterTheGraceAndCloseCompletes() {
+    ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+    Set<Long> before = workerPids();
+    Pool pool = Pool.create(1, PoolOptions.builder().name("stubborn").errorLog(errors::add)
+        .init(info -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            Thread.sleep(600_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }))).build());
+    Set<Long> mine = newWorkers(before);
+    assertThat(pool.<Integer, Integer>call(x -> x + 1, 1)).succeedsWithin(WAIT).isEqualTo(2);
+    assertThat(pool.closeAsync()).succeedsWithin(WAIT);
+    assertThat(errors).anySatisfy(m -> assertThat(m).contains("did not exit within"));
+    assertThat(mine).hasSize(1).noneMatch(pid -> alive(pid));
   }
 
   @Test

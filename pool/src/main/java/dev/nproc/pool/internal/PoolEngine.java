@@ -83,6 +83,8 @@ public final class PoolEngine {
   static final int PIPELINE_DEPTH = Integer.getInteger("nproc.pipelineDepth", 2);
   /** Starts in a row that fail on the worker's own account (init throws, bad JVM flags, a crash) after which a slot is given up. */
   static final int MAX_START_FAILURES = 3;
+  /** How long a worker told to shut down may take to exit before it is killed. */
+  static final Duration RETIRE_GRACE = Duration.ofSeconds(5);
   private static final byte[] NONE = new byte[0];
 
   private enum State { RUNNING, CLOSING, TERMINATED }
@@ -659,6 +661,7 @@ public final class PoolEngine {
     List<Runnable> after = new ArrayList<>();
     String description;
     boolean startupFailed;
+    h.sender.close(); // ends the sender thread (its pipe is closed or closing)
     synchronized (lock) {
       live.remove(h);
       WorkerHandle.State was = h.state;
@@ -809,6 +812,18 @@ public final class PoolEngine {
   private void retire(WorkerHandle h) {
     h.state = WorkerHandle.State.RETIRING;
     h.sender.send(new Shutdown());
+    // A worker that finishes its tasks but does not exit (a shutdown hook that blocks, say)
+    // must not keep close() waiting.
+    timer.schedule(() -> {
+      synchronized (lock) {
+        if (h.state != WorkerHandle.State.DEAD) {
+          options.errorLog().accept("pool " + options.name() + ": worker " + h.slot + " (pid " + h.pid
+              + ") did not exit within " + RETIRE_GRACE.toMillis() + " ms of being told to; killing it");
+          h.killReason = "it did not exit within " + RETIRE_GRACE.toMillis() + " ms of being told to";
+          h.kill();
+        }
+      }
+    }, RETIRE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

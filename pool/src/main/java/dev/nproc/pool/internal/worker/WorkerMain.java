@@ -118,6 +118,7 @@ public final class WorkerMain {
     WorkerMain worker = new WorkerMain(codec, max, sender);
     sender.send(new Hello(worker.pid, System.getProperty("java.version")));
     Thread taskThread = new Thread(worker::runJobs, "nproc-worker-task");
+    taskThread.setDaemon(true); // the reader decides when the worker ends
     taskThread.start();
     worker.readFrames(new FrameReader(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16), max));
   }
@@ -154,8 +155,9 @@ public final class WorkerMain {
           default -> throw new IllegalStateException("a worker does not expect " + message.kind());
         }
       }
-    } catch (Exception e) {
-      System.err.println("nproc worker: bad input from the master: " + e);
+    } catch (Throwable e) {
+      // Anything, an Error included: a worker that cannot read its master must not linger.
+      System.err.println("nproc worker: cannot go on reading the master's frames: " + e);
       Runtime.getRuntime().halt(EXIT_PROTOCOL_ERROR);
     }
     // The master closed our stdin: it is gone, or it terminated the pool.
