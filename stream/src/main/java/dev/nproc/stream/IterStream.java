@@ -9,7 +9,6 @@ import dev.nproc.stream.internal.ChunkFunction;
 import dev.nproc.stream.internal.ChunkPipeline;
 import dev.nproc.stream.internal.ChunkResult;
 import dev.nproc.stream.internal.FullChunkFunction;
-import dev.nproc.stream.internal.PoolOptionsCopy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -22,9 +21,7 @@ import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -66,9 +63,6 @@ public final class IterStream {
    */
   public static final int WINDOW_PER_WORKER = 2;
 
-  /** How long iterStream waits, once every result is in, for the pool's workers to exit before it kills them. */
-  static final long CLOSE_GRACE_SECONDS = 30;
-
   private static final Logger LOG = LoggerFactory.getLogger("dev.nproc.stream");
 
   private IterStream() {}
@@ -94,8 +88,7 @@ public final class IterStream {
   /**
    * Applies {@code f} to every element of {@code input} in a new pool of {@code nproc} workers
    * and hands each result to {@code g} on the calling thread; blocks until every result has been
-   * handed over, then closes the pool (waiting for its workers to exit; if they have not exited
-   * 30 seconds after the last result, they are killed) and the input.
+   * handed over, then closes the pool (waiting for its workers to exit) and the input.
    *
    * <p>{@code g} is never called concurrently with itself. An exception thrown by {@code g} is
    * logged and the iteration goes on; an {@link Error} stops it. If the iteration stops early
@@ -123,7 +116,7 @@ public final class IterStream {
       Pool pool = Pool.create(nproc, effectivePoolOptions(options));
       ChunkFunction<A, B> task = new ChunkFunction<>(f);
       drive(options, nproc, input, chunk -> pool.call(task, chunk), g,
-          () -> closeGracefully(pool.closeAsync(), pool::terminate, pool.whenClosed(), options),
+          pool::close,
           () -> {
             pool.terminate();
             awaitQuietly(pool.whenClosed());
@@ -164,7 +157,7 @@ public final class IterStream {
       FullPool<Q, R, E> pool = FullPool.create(nproc, serv, env, effectivePoolOptions(options));
       FullChunkFunction<Q, R, E, A, B> task = new FullChunkFunction<>(f);
       drive(options, nproc, input, chunk -> pool.call(task, chunk), g,
-          () -> closeGracefully(pool.closeAsync(), pool::terminate, pool.whenClosed(), options),
+          pool::close,
           () -> {
             pool.terminate();
             awaitQuietly(pool.whenClosed());
@@ -308,7 +301,9 @@ public final class IterStream {
     if (options.init() == null) {
       return options.poolOptions() == null ? PoolOptions.defaults() : options.poolOptions();
     }
-    return PoolOptionsCopy.withInit(options.poolOptions(), options.init());
+    // IterOptions.build() has already refused pool options that carry an init of their own.
+    PoolOptions base = options.poolOptions() == null ? PoolOptions.defaults() : options.poolOptions();
+    return base.toBuilder().init(options.init()).build();
   }
 
   private static Consumer<String> errorLog(IterOptions options) {
@@ -319,31 +314,6 @@ public final class IterStream {
       return options.poolOptions().errorLog();
     }
     return LOG::error;
-  }
-
-  /**
-   * Closes a pool whose tasks have all completed: waits up to {@link #CLOSE_GRACE_SECONDS} for
-   * its workers to exit, then terminates it. Every result is in by then, so terminating loses
-   * nothing; it only guards against a worker that never acknowledges the shutdown.
-   */
-  private static void closeGracefully(CompletableFuture<Void> closing, Runnable terminate,
-                                      CompletableFuture<Void> closed, IterOptions options) {
-    try {
-      closing.get(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      errorLog(options).accept("iterStream: every result is in, but the pool's workers did not exit within "
-          + CLOSE_GRACE_SECONDS + " s of closing; terminating them");
-      terminate.run();
-      awaitQuietly(closed);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      terminate.run();
-      awaitQuietly(closed);
-    } catch (ExecutionException e) {
-      errorLog(options).accept("iterStream: closing the pool failed: " + e.getCause());
-      terminate.run();
-      awaitQuietly(closed);
-    }
   }
 
   private static void awaitQuietly(CompletableFuture<Void> closed) {
