@@ -244,6 +244,26 @@ class PoolTasksTest {
   }
 
   @Test
+  void submit_shortTasksPipelinedBehindALongOne_takenBackByTheIdleWorker() {
+    // Dispatch spreads tasks over both workers, so some short tasks land behind the long one.
+    // The idle worker must take them back (REVOKE) instead of letting them wait 5 s.
+    CompletableFuture<Long> slow = pool.call(x -> {
+      Thread.sleep(5_000);
+      return ProcessHandle.current().pid();
+    }, 0);
+    List<CompletableFuture<Long>> quick = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      quick.add(pool.call(x -> ProcessHandle.current().pid(), i));
+    }
+    for (CompletableFuture<Long> q : quick) {
+      assertThat(q).succeedsWithin(Duration.ofSeconds(3));
+    }
+    assertThat(slow).isNotDone();
+    Long slowPid = slow.join();
+    assertThat(quick).allSatisfy(q -> assertThat(q.join()).isNotEqualTo(slowPid));
+  }
+
+  @Test
   void submit_sameFunctionManyTimes_sentOnceAndStillCorrect() {
     SerializableFunction<int[], Integer> sum = a -> Arrays.stream(a).sum();
     List<CompletableFuture<Integer>> futures = new ArrayList<>();

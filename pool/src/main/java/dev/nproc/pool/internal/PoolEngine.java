@@ -80,7 +80,7 @@ import java.util.function.Function;
  * never waits while another has a queue.
  */
 public final class PoolEngine {
-  static final int PIPELINE_DEPTH = Integer.getInteger("nproc.pipelineDepth", 2);
+  static final int PIPELINE_DEPTH = Integer.getInteger("nproc.pipelineDepth", 8);
   /** Starts in a row that fail on the worker's own account (init throws, bad JVM flags, a crash) after which a slot is given up. */
   static final int MAX_START_FAILURES = 3;
   /** How long a worker told to shut down may take to exit before it is killed. */
