@@ -78,6 +78,11 @@ public final class Failure extends Message {
   }
 
   @Override
+  protected int sizeHint() {
+    return 64 + exception.length + (stackTrace == null ? 0 : 3 * stackTrace.length());
+  }
+
+  @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(taskId);
     out.writeByte((byte) failureKind.ordinal());

@@ -16,7 +16,8 @@ public final class FrameWriter {
   public static final short MARKER = 0x4E50;
   /** The size of a frame's header: marker, length, kind. */
   public static final int HEADER_SIZE = 7;
-  private static final int KEPT_BUFFER = 1 << 20;
+  /** A buffer grown past this (by a large payload) is dropped after its frame, so a pool does not keep it. */
+  private static final int KEPT_BUFFER = 16 << 20;
 
   private final OutputStream out;
   private final int maxMessageSize;
@@ -44,6 +45,7 @@ public final class FrameWriter {
   public int write(Message message) throws IOException {
     Bytes<?> b = buffer;
     b.clear();
+    b.ensureCapacity(HEADER_SIZE + message.sizeHint()); // one allocation, not a series of doublings
     b.writeShort(MARKER);
     b.writeInt(0);
     b.writeByte(message.kind().code());

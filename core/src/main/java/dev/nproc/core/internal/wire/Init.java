@@ -53,6 +53,11 @@ public final class Init extends Message {
   }
 
   @Override
+  protected int sizeHint() {
+    return 64 + init.length + env.length;
+  }
+
+  @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeInt(workerId);
     out.writeInt(generation);

@@ -25,6 +25,15 @@ public abstract class Message extends BytesInBinaryMarshallable {
   public abstract MessageKind kind();
 
   /**
+   * Returns about how many bytes the body takes, so the writer can size its buffer once.
+   *
+   * @return an estimate of the body's size
+   */
+  protected int sizeHint() {
+    return 64;
+  }
+
+  /**
    * Writes this message's fields.
    *
    * @param out where to write

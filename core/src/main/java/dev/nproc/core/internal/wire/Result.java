@@ -37,6 +37,11 @@ public final class Result extends Message {
   }
 
   @Override
+  protected int sizeHint() {
+    return 64 + value.length;
+  }
+
+  @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(taskId);
     writeBytes(out, value);

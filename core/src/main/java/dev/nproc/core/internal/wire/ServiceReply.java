@@ -45,6 +45,11 @@ public final class ServiceReply extends Message {
   }
 
   @Override
+  protected int sizeHint() {
+    return 64 + response.length;
+  }
+
+  @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(requestId);
     writeBytes(out, response);

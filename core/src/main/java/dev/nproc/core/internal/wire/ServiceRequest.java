@@ -45,6 +45,11 @@ public final class ServiceRequest extends Message {
   }
 
   @Override
+  protected int sizeHint() {
+    return 64 + request.length;
+  }
+
+  @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(taskId);
     out.writeLong(requestId);

@@ -56,6 +56,11 @@ public final class Task extends Message {
   }
 
   @Override
+  protected int sizeHint() {
+    return 64 + function.length + argument.length;
+  }
+
+  @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(taskId);
     out.writeLong(functionId);
