@@ -2,9 +2,14 @@ package dev.nproc.pool.internal;
 
 import dev.nproc.core.Codec;
 import dev.nproc.core.internal.wire.FunctionCache;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Gives every distinct encoded function an id, so a worker receives a function's bytes once and
@@ -14,8 +19,13 @@ import java.util.Map;
  * one, so no task ever runs a stale copy. Functions larger than {@link #MAX_CACHED_SIZE} are
  * never cached.
  *
- * <p>Thread-safe: {@link #encode} encodes on the caller's thread and takes the registry's lock
- * only to look the bytes up.
+ * <p>Encoding a lambda costs more than running a trivial task, so a function whose state cannot
+ * change is encoded once per object: one whose fields (a lambda's captured values) are all final
+ * and of immutable types (primitives, {@code String}, boxed primitives, enums), which includes
+ * every lambda that captures nothing. Any other function is encoded at every submit.
+ *
+ * <p>Thread-safe: {@link #encode} encodes on the caller's thread and takes the registry's locks
+ * only to look things up.
  */
 final class FunctionRegistry {
   /** The largest function that gets an id; larger ones travel with every task. */
@@ -25,7 +35,31 @@ final class FunctionRegistry {
   /** An encoded function and its id ({@link FunctionCache#UNCACHED} for a large one). */
   record Encoded(long id, byte[] bytes) {}
 
+  private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Boolean.class, Byte.class, Character.class,
+      Short.class, Integer.class, Long.class, Float.class, Double.class);
+
+  /** Whether instances of a class always encode to the same bytes: final fields of immutable types only. */
+  private static final ClassValue<Boolean> FROZEN = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+        for (Field field : c.getDeclaredFields()) {
+          int mods = field.getModifiers();
+          if (Modifier.isStatic(mods)) {
+            continue;
+          }
+          Class<?> t = field.getType();
+          if (!Modifier.isFinal(mods) || !(t.isPrimitive() || t.isEnum() || IMMUTABLE.contains(t))) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+  };
+
   private final Codec codec;
+  private final Map<Object, Encoded> frozen = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<Key, Long> ids = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
@@ -40,6 +74,21 @@ final class FunctionRegistry {
 
   /** Encodes a function and finds its id; throws the codec's exception if it cannot be encoded. */
   Encoded encode(Object function) {
+    boolean isFrozen = FROZEN.get(function.getClass());
+    if (isFrozen) {
+      Encoded known = frozen.get(function);
+      if (known != null) {
+        return known;
+      }
+    }
+    Encoded encoded = encodeNow(function);
+    if (isFrozen) {
+      frozen.put(function, encoded);
+    }
+    return encoded;
+  }
+
+  private Encoded encodeNow(Object function) {
     byte[] bytes = codec.encode(function);
     if (bytes.length > MAX_CACHED_SIZE) {
       return new Encoded(FunctionCache.UNCACHED, bytes);

@@ -123,6 +123,7 @@ public final class PoolEngine {
   private final Set<WorkerHandle> live = new LinkedHashSet<>();
   private int launching;
   private long nextTaskId = 1;
+  private int dispatchCursor;
   private long submitted;
   private long completed;
   private long failed;
@@ -377,8 +378,10 @@ public final class PoolEngine {
     }
     while (!queue.isEmpty()) {
       WorkerHandle best = null;
-      for (Slot slot : slots) {
-        WorkerHandle h = slot.worker;
+      // Start the scan one slot further each time, so ties do not always go to slot 0.
+      int start = Math.floorMod(dispatchCursor++, slots.length);
+      for (int i = 0; i < slots.length; i++) {
+        WorkerHandle h = slots[(start + i) % slots.length].worker;
         if (h != null && h.state == WorkerHandle.State.READY && h.inFlight.size() < capacity(h)
             && (best == null || h.inFlight.size() < best.inFlight.size())) {
           best = h;
