@@ -57,11 +57,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class IterStream {
   /**
-   * How many chunks per worker may be out at once, counting chunks being handed over: enough
-   * for each worker to hold one running and one queued chunk, so the pool's pipelining keeps
-   * workers busy, while memory stays bounded.
+   * How many chunks per worker may be out at once, counting chunks being handed over: as many as
+   * the pool pipelines to a worker (8), so that small chunks are not held back by the pipe's
+   * round trip, while memory stays bounded by {@code 8 x nproc x granularity} elements.
    */
-  public static final int WINDOW_PER_WORKER = 2;
+  public static final int WINDOW_PER_WORKER = 8;
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.nproc.stream");
 
