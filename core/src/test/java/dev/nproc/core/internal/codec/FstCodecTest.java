@@ -59,6 +59,29 @@ class FstCodecTest {
   }
 
   @Test
+  void encode_directValues_roundTripWithTheirType() {
+    for (Object v : new Object[] {null, 0, -7, Integer.MAX_VALUE, 5L, Long.MIN_VALUE, 2.5, Double.NaN, true, false,
+        "", "héllo wörld ☃", new byte[0]}) {
+      Object back = roundTrip(v);
+      assertThat(back).isEqualTo(v);
+      if (v != null) {
+        assertThat(back).hasSameClassAs(v);
+      }
+    }
+    assertThat(codec.encode(42)).hasSize(5);
+  }
+
+  @Test
+  void decode_truncatedDirectValueOrUnknownTag_failsClearly() {
+    byte[] good = codec.encode(123456789L);
+    assertThatThrownBy(() -> codec.decode(good, 0, 4)).isInstanceOf(CodecException.class).hasMessageContaining("too short");
+    byte[] unknown = {99, 1, 2};
+    assertThatThrownBy(() -> codec.decode(unknown, 0, 3)).isInstanceOf(CodecException.class)
+        .hasMessageContaining("unknown tag 99");
+    assertThatThrownBy(() -> codec.decode(new byte[0], 0, 0)).isInstanceOf(CodecException.class);
+  }
+
+  @Test
   void encode_record_rebuiltThroughCanonicalConstructor() {
     Nested nested = new Nested(new Point(1, 2, "a"), List.of(new Point(3, 4, null)),
         Map.of("b", new Point(5, 6, "b")));
