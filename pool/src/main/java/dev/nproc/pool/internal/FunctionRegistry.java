@@ -58,8 +58,12 @@ final class FunctionRegistry {
     }
   };
 
+  /** The last frozen function encoded: a loop that submits one function hits this, with no lock. */
+  private record Last(Object function, Encoded encoded) {}
+
   private final Codec codec;
   private final Map<Object, Encoded> frozen = Collections.synchronizedMap(new WeakHashMap<>());
+  private volatile Last last;
   private final Map<Key, Long> ids = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
@@ -74,18 +78,21 @@ final class FunctionRegistry {
 
   /** Encodes a function and finds its id; throws the codec's exception if it cannot be encoded. */
   Encoded encode(Object function) {
+    Last recent = last;
+    if (recent != null && recent.function() == function) {
+      return recent.encoded();
+    }
     boolean isFrozen = FROZEN.get(function.getClass());
     if (isFrozen) {
       Encoded known = frozen.get(function);
-      if (known != null) {
-        return known;
+      if (known == null) {
+        known = encodeNow(function);
+        frozen.put(function, known);
       }
+      last = new Last(function, known);
+      return known;
     }
-    Encoded encoded = encodeNow(function);
-    if (isFrozen) {
-      frozen.put(function, encoded);
-    }
-    return encoded;
+    return encodeNow(function);
   }
 
   private Encoded encodeNow(Object function) {

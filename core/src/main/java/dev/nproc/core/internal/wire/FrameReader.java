@@ -18,6 +18,10 @@ public final class FrameReader {
   private final InputStream in;
   private final int maxMessageSize;
   private final byte[] header = new byte[FrameWriter.HEADER_SIZE];
+  /** The body of the frame being read, reused from frame to frame; a message copies what it keeps. */
+  private byte[] body = new byte[8 * 1024];
+  private Bytes<byte[]> bodyBytes = Bytes.wrapForRead(body);
+  private static final int KEPT_BODY = 16 << 20;
 
   /**
    * Creates a reader.
@@ -56,9 +60,13 @@ public final class FrameReader {
           + " bytes, the limit (maxMessageSize) is " + maxMessageSize);
     }
     MessageKind kind = MessageKind.of(header[6]);
-    byte[] body = new byte[length];
+    if (length > body.length || (body.length > KEPT_BODY && length <= KEPT_BODY)) {
+      body = new byte[Math.max(length, 8 * 1024)];
+      bodyBytes = Bytes.wrapForRead(body);
+    }
     readFully(body, 0, length, kind + " body of " + length + " bytes");
-    Bytes<byte[]> bytes = Bytes.wrapForRead(body);
+    Bytes<byte[]> bytes = bodyBytes;
+    bytes.readPositionRemaining(0, length);
     Message message = kind.newMessage();
     try {
       message.readMarshallable(bytes);
