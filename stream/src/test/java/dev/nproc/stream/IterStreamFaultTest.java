@@ -1,0 +1,142 @@
+package dev.nproc.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nproc.pool.PoolOptions;
+import dev.nproc.pool.WorkerOutput;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workers SIGKILLed at random while {@code iterStream} runs, in plain and Full mode (with service
+ * requests in flight): every element reaches {@code g} exactly once, with its right value or
+ * empty, only the elements of killed chunks are empty, and no worker outlives the iteration.
+ */
+class IterStreamFaultTest {
+  private static final int ELEMENTS = 20_000;
+  private static final int GRANULARITY = 10;
+  private static final int KILLS = 5;
+
+  private static Set<Long> workerPids() {
+    return ProcessHandle.current().children()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("WorkerMain")).orElse(false))
+        .map(ProcessHandle::pid).collect(Collectors.toSet());
+  }
+
+  /** Kills a random worker of this JVM (not one of {@code spared}) every few hundred ms, {@code KILLS} times. */
+  private static Thread killer(Set<Long> spared, AtomicBoolean running, AtomicInteger kills) {
+    Random random = new Random(7);
+    Thread t = new Thread(() -> {
+      while (running.get() && kills.get() < KILLS) {
+        try {
+          Thread.sleep(300 + random.nextInt(300));
+        } catch (InterruptedException e) {
+          return;
+        }
+        List<Long> mine = new ArrayList<>(workerPids());
+        mine.removeAll(spared);
+        if (!mine.isEmpty() && running.get()) {
+          ProcessHandle.of(mine.get(random.nextInt(mine.size()))).ifPresent(p -> {
+            if (p.destroyForcibly()) {
+              kills.incrementAndGet();
+            }
+          });
+        }
+      }
+    }, "killer");
+    t.start();
+    return t;
+  }
+
+  private static void check(long[] seen, int empties, int kills) {
+    long delivered = 0;
+    for (int i = 0; i < ELEMENTS; i++) {
+      assertThat(seen[i]).as("element %d delivered", i).isLessThanOrEqualTo(1);
+      delivered += seen[i];
+    }
+    assertThat(delivered + empties).as("every element reaches g exactly once").isEqualTo(ELEMENTS);
+    assertThat(empties).as("only killed chunks are lost").isLessThanOrEqualTo(kills * GRANULARITY);
+  }
+
+  private static PoolOptions quiet() {
+    return PoolOptions.builder().name("stream-faults").workerOutput(WorkerOutput.DISCARD).errorLog(m -> { }).build();
+  }
+
+  @Test
+  void iterStream_workersKilledAtRandom_everyElementOnceAndOnlyKilledChunksLost() throws Exception {
+    Set<Long> before = workerPids();
+    long[] seen = new long[ELEMENTS];
+    AtomicInteger empties = new AtomicInteger();
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger kills = new AtomicInteger();
+    Thread killer = killer(before, running, kills);
+    try {
+      IterStream.iterStream(IterOptions.builder().granularity(GRANULARITY).poolOptions(quiet())
+              .errorLog(m -> { }).build(), 2,
+          (Long x) -> {
+            if (x % 20 == 0) {
+              Thread.sleep(2);
+            }
+            return x;
+          },
+          r -> {
+            if (r.isPresent()) {
+              seen[r.get().intValue()]++;
+            } else {
+              empties.incrementAndGet();
+            }
+          },
+          LongStream.range(0, ELEMENTS).boxed());
+    } finally {
+      running.set(false);
+      killer.join();
+    }
+    check(seen, empties.get(), kills.get());
+    assertThat(kills.get()).isPositive();
+    Set<Long> after = new HashSet<>(workerPids());
+    after.removeAll(before);
+    assertThat(after).isEmpty();
+  }
+
+  @Test
+  void fullIterStream_workersKilledWithRequestsInFlight_noWaitAndEveryElementOnce() throws Exception {
+    Set<Long> before = workerPids();
+    long[] seen = new long[ELEMENTS];
+    AtomicInteger empties = new AtomicInteger();
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger kills = new AtomicInteger();
+    Thread killer = killer(before, running, kills);
+    try {
+      IterStream.<Long, Long, Long, Long, Long>iterStream(
+          IterOptions.builder().granularity(GRANULARITY).poolOptions(quiet()).errorLog(m -> { }).build(), 2,
+          q -> CompletableFuture.supplyAsync(() -> q * 2),
+          1_000_000L,
+          (serv, env, x) -> x % 50 == 0 ? serv.request(x) / 2 + env - env : x,
+          r -> {
+            if (r.isPresent()) {
+              seen[r.get().intValue()]++;
+            } else {
+              empties.incrementAndGet();
+            }
+          },
+          LongStream.range(0, ELEMENTS).boxed());
+    } finally {
+      running.set(false);
+      killer.join();
+    }
+    check(seen, empties.get(), kills.get());
+    assertThat(kills.get()).isPositive();
+    Set<Long> after = new HashSet<>(workerPids());
+    after.removeAll(before);
+    assertThat(after).isEmpty();
+  }
+}
