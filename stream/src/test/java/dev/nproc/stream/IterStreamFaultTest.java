@@ -7,11 +7,13 @@ import dev.nproc.pool.WorkerOutput;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -71,8 +73,11 @@ class IterStreamFaultTest {
     return PoolOptions.builder().name("stream-faults").workerOutput(WorkerOutput.DISCARD).errorLog(m -> { }).build();
   }
 
-  @Test
-  void iterStream_workersKilledAtRandom_everyElementOnceAndOnlyKilledChunksLost() throws Exception {
+  /**
+   * Runs an iteration (given the {@code g} to use) while workers are killed at random, then
+   * checks what {@code g} saw and that no worker is left.
+   */
+  private static void underRandomKills(Consumer<Consumer<Optional<Long>>> iteration) throws InterruptedException {
     Set<Long> before = workerPids();
     long[] seen = new long[ELEMENTS];
     AtomicInteger empties = new AtomicInteger();
@@ -80,22 +85,13 @@ class IterStreamFaultTest {
     AtomicInteger kills = new AtomicInteger();
     Thread killer = killer(before, running, kills);
     try {
-      IterStream.iterStream(IterOptions.builder().granularity(GRANULARITY).poolOptions(quiet())
-              .errorLog(m -> { }).build(), 2,
-          (Long x) -> {
-            if (x % 20 == 0) {
-              Thread.sleep(2);
-            }
-            return x;
-          },
-          r -> {
-            if (r.isPresent()) {
-              seen[r.get().intValue()]++;
-            } else {
-              empties.incrementAndGet();
-            }
-          },
-          LongStream.range(0, ELEMENTS).boxed());
+      iteration.accept(r -> {
+        if (r.isPresent()) {
+          seen[r.get().intValue()]++;
+        } else {
+          empties.incrementAndGet();
+        }
+      });
     } finally {
       running.set(false);
       killer.join();
@@ -107,36 +103,28 @@ class IterStreamFaultTest {
     assertThat(after).isEmpty();
   }
 
+  private static IterOptions options() {
+    return IterOptions.builder().granularity(GRANULARITY).poolOptions(quiet()).errorLog(m -> { }).build();
+  }
+
+  @Test
+  void iterStream_workersKilledAtRandom_everyElementOnceAndOnlyKilledChunksLost() throws Exception {
+    underRandomKills(g -> IterStream.iterStream(options(), 2,
+        (Long x) -> {
+          if (x % 20 == 0) {
+            Thread.sleep(2);
+          }
+          return x;
+        },
+        g, LongStream.range(0, ELEMENTS).boxed()));
+  }
+
   @Test
   void fullIterStream_workersKilledWithRequestsInFlight_noWaitAndEveryElementOnce() throws Exception {
-    Set<Long> before = workerPids();
-    long[] seen = new long[ELEMENTS];
-    AtomicInteger empties = new AtomicInteger();
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicInteger kills = new AtomicInteger();
-    Thread killer = killer(before, running, kills);
-    try {
-      IterStream.<Long, Long, Long, Long, Long>iterStream(
-          IterOptions.builder().granularity(GRANULARITY).poolOptions(quiet()).errorLog(m -> { }).build(), 2,
-          q -> CompletableFuture.supplyAsync(() -> q * 2),
-          1_000_000L,
-          (serv, env, x) -> x % 50 == 0 ? serv.request(x) / 2 + env - env : x,
-          r -> {
-            if (r.isPresent()) {
-              seen[r.get().intValue()]++;
-            } else {
-              empties.incrementAndGet();
-            }
-          },
-          LongStream.range(0, ELEMENTS).boxed());
-    } finally {
-      running.set(false);
-      killer.join();
-    }
-    check(seen, empties.get(), kills.get());
-    assertThat(kills.get()).isPositive();
-    Set<Long> after = new HashSet<>(workerPids());
-    after.removeAll(before);
-    assertThat(after).isEmpty();
+    underRandomKills(g -> IterStream.<Long, Long, Long, Long, Long>iterStream(options(), 2,
+        q -> CompletableFuture.supplyAsync(() -> q * 2),
+        1_000_000L,
+        (serv, env, x) -> x % 50 == 0 ? serv.request(x) / 2 + env - env : x,
+        g, LongStream.range(0, ELEMENTS).boxed()));
   }
 }
