@@ -27,7 +27,7 @@ import java.util.function.Function;
  * @param <R> the type of the master's answers
  * @param <E> the type of the environment
  */
-public interface FullPool<Q, R, E> extends AutoCloseable {
+public interface FullPool<Q, R, E> extends WorkerPool {
   /**
    * Starts a Full pool with default options and waits until its workers are ready.
    *
@@ -89,39 +89,4 @@ public interface FullPool<Q, R, E> extends AutoCloseable {
    * @throws RejectedExecutionException after {@link #closeAsync} or {@link #terminate}
    */
   <A, B> CompletableFuture<B> call(FullFunction<Q, R, E, A, B> f, A arg);
-
-  /**
-   * Stops accepting tasks, lets every submitted task finish, then lets the workers exit. Idempotent.
-   *
-   * @return a future that completes once every worker has exited
-   */
-  CompletableFuture<Void> closeAsync();
-
-  /** Closes the pool as {@link #closeAsync} does and waits until every worker has exited. */
-  @Override
-  void close();
-
-  /** Kills every worker now; every unfinished task's future is cancelled. Idempotent. */
-  void terminate();
-
-  /**
-   * Returns a future that completes once the pool has shut down and every worker has exited.
-   *
-   * @return the future
-   */
-  CompletableFuture<Void> whenClosed();
-
-  /**
-   * Returns the number of workers.
-   *
-   * @return the pool's size
-   */
-  int size();
-
-  /**
-   * Returns a consistent snapshot of the pool's counters.
-   *
-   * @return the counters
-   */
-  PoolStats stats();
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
-public interface Pool extends AutoCloseable {
+public interface Pool extends WorkerPool {
   /**
    * Starts a pool of {@code nproc} workers with the default options and waits until they are ready.
    *
@@ -75,43 +75,4 @@ public interface Pool extends AutoCloseable {
    * @throws RejectedExecutionException after {@link #closeAsync} or {@link #terminate}
    */
   <A, B> CompletableFuture<B> call(SerializableFunction<A, B> f, A arg);
-
-  /**
-   * Stops accepting tasks, lets every submitted task finish, then lets the workers exit.
-   * Idempotent.
-   *
-   * @return a future that completes once every worker has exited
-   */
-  CompletableFuture<Void> closeAsync();
-
-  /** Closes the pool as {@link #closeAsync} does and waits until every worker has exited. */
-  @Override
-  void close();
-
-  /**
-   * Kills every worker now; every unfinished task's future is cancelled. Idempotent; does not
-   * wait for the processes to be gone (see {@link #whenClosed}).
-   */
-  void terminate();
-
-  /**
-   * Returns a future that completes once the pool has shut down and every worker has exited.
-   *
-   * @return the future
-   */
-  CompletableFuture<Void> whenClosed();
-
-  /**
-   * Returns the number of workers.
-   *
-   * @return the pool's size
-   */
-  int size();
-
-  /**
-   * Returns a consistent snapshot of the pool's counters.
-   *
-   * @return the counters
-   */
-  PoolStats stats();
 }
