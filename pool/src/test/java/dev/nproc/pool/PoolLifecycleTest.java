@@ -77,6 +77,7 @@ class PoolLifecycleTest {
     }
     long started = System.nanoTime();
     pool.terminate();
+    assertThat(futures).allMatch(CompletableFuture::isCancelled); // by the time terminate returns
     pool.terminate(); // idempotent
     for (CompletableFuture<Optional<Integer>> f : futures) {
       assertThat(f).failsWithin(WAIT).withThrowableOfType(CancellationException.class);

@@ -921,11 +921,13 @@ public final class PoolEngine {
       cancelled += toCancel.size();
       maybeComplete();
     }
+    // Cancelled on the caller's thread, outside the lock, so that every unfinished future is
+    // cancelled by the time terminate() returns; dependents run on this thread, not a reader's.
     for (PendingTask t : toCancel) {
       if (t.timeout != null) {
         t.timeout.cancel(false);
       }
-      runCallback(() -> t.future.cancel(false));
+      t.future.cancel(false);
     }
   }
 
