@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nproc.pool.FullPool;
 import dev.nproc.pool.Pool;
+import dev.nproc.pool.PoolOptions;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,25 @@ class ReadmeExamplesTest {
       CompletableFuture<Integer> shifted = pool.call(x -> x + offset, 1);  // call: failures as exceptions
       System.out.println(shifted.join());                                  // 1001
     }                                                                      // close: drains, then workers exit
+  }
+
+  @Test
+  void optionsAndTerminate() {
+    assertThat(printedBy(ReadmeExamplesTest::terminate)).containsExactly("true");
+  }
+
+  private static void terminate() {
+    PoolOptions options = PoolOptions.builder()
+        .name("render")                                  // thread names, log lines, output prefix
+        .jvmArgs(List.of("-Xmx256m"))                    // each worker's own heap
+        .taskTimeout(Duration.ofMinutes(5))              // a task running longer fails; its worker is replaced
+        .init(info -> System.err.println("worker " + info.workerId() + " is pid " + info.pid()))
+        .build();
+    Pool pool = Pool.create(2, options);
+    CompletableFuture<Optional<Integer>> slow = pool.submit(x -> { Thread.sleep(60_000); return x; }, 1);
+    pool.terminate();                                    // kill the workers now: unfinished tasks are cancelled
+    System.out.println(slow.isCancelled());              // true
+    pool.whenClosed().join();                            // every worker process is gone
   }
 
   @Test
