@@ -101,17 +101,18 @@ class FullPoolTest {
 
   @Test
   void serv_requestsFromAllWorkersAtOnce_servedConcurrently() throws Exception {
-    // The service answers nobody until it holds one request from each worker: it can only
-    // finish if requests from both workers are outstanding together.
+    // The service function answers nobody until it holds one request from each worker: it can
+    // only finish if the pool runs it for both requests at once, on two of its threads. (It
+    // blocks in the function itself, not in an executor of its own, which JDKs size differently.)
     CountDownLatch bothIn = new CountDownLatch(2);
-    behaviour = q -> CompletableFuture.supplyAsync(() -> {
+    behaviour = q -> {
       bothIn.countDown();
       try {
-        return bothIn.await(20, TimeUnit.SECONDS) ? 1 : -1;
+        return CompletableFuture.completedFuture(bothIn.await(20, TimeUnit.SECONDS) ? 1 : -1);
       } catch (InterruptedException e) {
-        return -2;
+        return CompletableFuture.completedFuture(-2);
       }
-    });
+    };
     try {
       List<CompletableFuture<Long>> tasks = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
