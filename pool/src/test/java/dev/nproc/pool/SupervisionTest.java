@@ -167,6 +167,19 @@ class SupervisionTest {
   }
 
   @Test
+  void jvmWarningInWorker_goesToStderrNotIntoTheFrameStream(@TempDir Path dir) throws Exception {
+    // Without huge pages, -XX:+UseLargePages makes the JVM log a warning at start-up, which its
+    // default logging writes to stdout: the worker's frame stream.
+    try (Pool pool = Pool.create(1, PoolOptions.builder().name("jvmwarn").respawn(false)
+        .jvmArgs(List.of("-XX:+UseLargePages")).workerOutput(WorkerOutput.toFiles(dir)).build())) {
+      assertThat(pool.<Integer, Integer>call(x -> x + 1, 1)).succeedsWithin(WAIT).isEqualTo(2);
+    }
+    String log = Files.readString(dir.resolve("jvmwarn-worker-0.log"));
+    org.assertj.core.api.Assumptions.assumeThat(log).as("this machine has no huge pages").contains("UseLargePages");
+    assertThat(log).contains("[warning][pagesize]");
+  }
+
+  @Test
   void maxMessageSize_argumentOrResultTooLarge_failsThatTaskOnly() {
     try (Pool pool = Pool.create(1, PoolOptions.builder().name("small").maxMessageSize(64 * 1024).build())) {
       assertThatThrownBy(() -> pool.call(b -> b.length, new byte[100_000]))

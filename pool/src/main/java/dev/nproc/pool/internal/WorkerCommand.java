@@ -39,9 +39,11 @@ final class WorkerCommand {
     cmd.addAll(JvmFlags.flagsFor(feature));
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     // The real stdout carries frames: the VM's own messages (such as ExitOnOutOfMemoryError's
-    // "Terminating due to ...") and its log warnings must go to stderr instead.
+    // "Terminating due to ...") and its log warnings must go to stderr instead. -Xlog:disable
+    // first: it removes the default stdout output, which a new stderr output would not.
     cmd.add("-XX:+DisplayVMOutputToStderr");
-    cmd.add("-Xlog:all=warning:stderr");
+    cmd.add("-Xlog:disable");
+    cmd.add("-Xlog:all=warning:stderr:uptime,level,tags");
     cmd.addAll(options.jvmArgs());
     cmd.add("-cp");
     cmd.add(classpath);
