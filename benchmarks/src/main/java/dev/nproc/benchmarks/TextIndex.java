@@ -209,20 +209,6 @@ public final class TextIndex {
       }
       return Normalizer.normalize(sb, Normalizer.Form.NFC);   // precomposed: é, è, ï, ô, ü
     }
-
-    /**
-     * Builds documents {@code 0 .. count - 1}.
-     *
-     * @param count how many
-     * @return their texts, indexed by id
-     */
-    public String[] documents(int count) {
-      String[] docs = new String[count];
-      for (int i = 0; i < count; i++) {
-        docs[i] = document(i);
-      }
-      return docs;
-    }
   }
 
   /**

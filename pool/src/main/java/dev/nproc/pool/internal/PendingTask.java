@@ -26,8 +26,4 @@ final class PendingTask {
     this.argument = argument;
     this.optional = optional;
   }
-
-  int size() {
-    return function.bytes().length + argument.length;
-  }
 }

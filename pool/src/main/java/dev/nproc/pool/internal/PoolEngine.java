@@ -557,17 +557,13 @@ public final class PoolEngine {
     if (max > 0 && h.tasksAssigned >= max && h.inFlight.isEmpty() && h.state == WorkerHandle.State.READY) {
       retire(h);
       slots[h.slot].worker = null;
-      if (state != State.TERMINATED && needsWorkersAfterRetiring()) {
+      if (state != State.TERMINATED && needsWorkers()) {
         launchLater(slots[h.slot], 0);
       }
     }
     dispatch();
     settle();
     return task;
-  }
-
-  private boolean needsWorkersAfterRetiring() {
-    return state == State.RUNNING || needsWorkers();
   }
 
   private void deliver(WorkerHandle h, PendingTask task, byte[] value) {

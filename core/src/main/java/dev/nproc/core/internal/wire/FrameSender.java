@@ -30,7 +30,6 @@ public final class FrameSender {
   private final Consumer<Throwable> onFailure;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final Thread thread;
-  private volatile long bytesSent;
 
   /**
    * Creates a sender and starts its thread.
@@ -74,15 +73,6 @@ public final class FrameSender {
     return closed;
   }
 
-  /**
-   * Returns how many bytes were written so far.
-   *
-   * @return the byte count
-   */
-  public long bytesSent() {
-    return bytesSent;
-  }
-
   private void run() {
     List<Message> batch = new ArrayList<>();
     boolean trace = TRACE.isDebugEnabled();
@@ -90,20 +80,17 @@ public final class FrameSender {
       while (true) {
         batch.add(queue.take());
         queue.drainTo(batch, 4096);
-        long sent = 0;
         for (Message message : batch) {
           if (message == CLOSE) {
             writer.flush();
-            bytesSent += sent;
             return;
           }
           if (trace) {
             TRACE.debug("to {}: {}", peer, message);
           }
-          sent += writer.write(message);
+          writer.write(message);
         }
         writer.flush();
-        bytesSent += sent;
         batch.clear();
       }
     } catch (InterruptedException e) {
