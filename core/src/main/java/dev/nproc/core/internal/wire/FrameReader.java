@@ -1,5 +1,6 @@
 package dev.nproc.core.internal.wire;
 
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +19,10 @@ public final class FrameReader {
   private final InputStream in;
   private final int maxMessageSize;
   private final byte[] header = new byte[FrameWriter.HEADER_SIZE];
-  /** The body of the frame being read, reused from frame to frame; a message copies what it keeps. */
+  /** The body of the frame being read (its fields, not its payload), reused from frame to frame; a message copies what it keeps. */
   private byte[] body = new byte[8 * 1024];
   private Bytes<byte[]> bodyBytes = Bytes.wrapForRead(body);
-  private static final int KEPT_BODY = 16 << 20;
+  private static final int KEPT_BODY = 1 << 20;
 
   /**
    * Creates a reader.
@@ -32,6 +33,41 @@ public final class FrameReader {
   public FrameReader(InputStream in, int maxMessageSize) {
     this.in = in;
     this.maxMessageSize = maxMessageSize;
+  }
+
+  /**
+   * Tells whether a frame's first bytes have already been read from the stream into its buffer,
+   * so that {@link #read()} will not wait on the pipe to start: a reader can take every frame that
+   * arrived together and handle them as one batch. Asks the stream, without a system call when
+   * the stream is one of {@link #buffered}'s.
+   *
+   * @return {@code true} if more input is at hand
+   * @throws IOException if the stream fails
+   */
+  public boolean hasBufferedInput() throws IOException {
+    return in instanceof PeekableInputStream peekable ? peekable.buffered() > 0 : in.available() > 0;
+  }
+
+  /**
+   * Wraps a raw stream (a pipe) in a buffer whose content {@link #hasBufferedInput()} can see.
+   *
+   * @param raw the stream
+   * @param bufferSize the buffer's size
+   * @return the buffered stream
+   */
+  public static InputStream buffered(InputStream raw, int bufferSize) {
+    return new PeekableInputStream(raw, bufferSize);
+  }
+
+  /** A buffered stream that tells how much it holds, without asking the stream below. */
+  private static final class PeekableInputStream extends BufferedInputStream {
+    PeekableInputStream(InputStream in, int size) {
+      super(in, size);
+    }
+
+    synchronized int buffered() {
+      return count - pos;
+    }
   }
 
   /**
@@ -60,16 +96,29 @@ public final class FrameReader {
           + " bytes, the limit (maxMessageSize) is " + maxMessageSize);
     }
     MessageKind kind = MessageKind.of(header[6]);
-    if (length > body.length || (body.length > KEPT_BODY && length <= KEPT_BODY)) {
-      body = new byte[Math.max(length, 8 * 1024)];
+    int payloadLength = (header[7] & 0xff) | (header[8] & 0xff) << 8 | (header[9] & 0xff) << 16
+        | (header[10] & 0xff) << 24;
+    if (payloadLength < 0 || payloadLength > length) {
+      throw new ProtocolException("corrupted stream: a " + kind + " frame of " + length + " bytes announces a payload of "
+          + payloadLength + " bytes");
+    }
+    int bodyLength = length - payloadLength;
+    if (bodyLength > body.length || (body.length > KEPT_BODY && bodyLength <= KEPT_BODY)) {
+      body = new byte[Math.max(bodyLength, 8 * 1024)];
       bodyBytes = Bytes.wrapForRead(body);
     }
-    readFully(body, 0, length, kind + " body of " + length + " bytes");
+    readFully(body, 0, bodyLength, kind + " body of " + bodyLength + " bytes");
+    byte[] payload = Message.NONE;
+    if (payloadLength > 0) {
+      payload = new byte[payloadLength]; // the message keeps it: read straight into it, no copy
+      readFully(payload, 0, payloadLength, kind + " payload of " + payloadLength + " bytes");
+    }
     Bytes<byte[]> bytes = bodyBytes;
-    bytes.readPositionRemaining(0, length);
+    bytes.readPositionRemaining(0, bodyLength);
     Message message = kind.newMessage();
     try {
       message.readMarshallable(bytes);
+      message.payload(payload);
     } catch (ProtocolException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -5,19 +5,21 @@ import java.io.OutputStream;
 import net.openhft.chronicle.bytes.Bytes;
 
 /**
- * Writes messages as frames: a two-byte marker, the body's length, the kind's code, the body.
- * Frames are not flushed one by one: a writer that has several to send writes them all and
- * then calls {@link #flush()} once.
+ * Writes messages as frames. A frame is a header (a two-byte marker, the length of what follows
+ * the header, the kind's code, the payload's length), the body (the message's fields), then the
+ * payload ({@link Message#payload()}: the argument, result or environment), which goes to the
+ * stream straight from its array. Frames are not flushed one by one: a writer that has several
+ * to send writes them all and then calls {@link #flush()} once.
  *
  * <p>Not thread-safe: one thread writes at a time (the owner synchronizes, or owns the stream).
  */
 public final class FrameWriter {
   /** The bytes that open every frame, "NP"; a stream that lacks them is corrupted. */
   public static final short MARKER = 0x4E50;
-  /** The size of a frame's header: marker, length, kind. */
-  public static final int HEADER_SIZE = 7;
-  /** A buffer grown past this (by a large payload) is dropped after its frame, so a pool does not keep it. */
-  private static final int KEPT_BUFFER = 16 << 20;
+  /** The size of a frame's header: marker, length, kind, payload length. */
+  public static final int HEADER_SIZE = 11;
+  /** A buffer grown past this (by large fields) is dropped after its frame, so a pool does not keep it. */
+  private static final int KEPT_BUFFER = 1 << 20;
 
   private final OutputStream out;
   private final int maxMessageSize;
@@ -43,23 +45,26 @@ public final class FrameWriter {
    * @throws IOException if the stream fails
    */
   public int write(Message message) throws IOException {
+    byte[] payload = message.payload();
     Bytes<?> b = buffer;
     b.clear();
     b.ensureCapacity(HEADER_SIZE + message.sizeHint()); // one allocation, not a series of doublings
     b.writeShort(MARKER);
     b.writeInt(0);
     b.writeByte(message.kind().code());
+    b.writeInt(payload.length);
     message.writeMarshallable(b);
-    long length = b.writePosition() - HEADER_SIZE;
+    int head = (int) b.writePosition();
+    long length = head - HEADER_SIZE + (long) payload.length;
     if (length > maxMessageSize) {
       shrink();
       throw new MessageTooLargeException(message.kind(), length, maxMessageSize);
     }
     b.writeInt(2, (int) length);
-    int total = (int) b.writePosition();
-    out.write((byte[]) b.underlyingObject(), 0, total);
+    out.write((byte[]) b.underlyingObject(), 0, head);
+    out.write(payload);
     shrink();
-    return total;
+    return head + payload.length;
   }
 
   /**

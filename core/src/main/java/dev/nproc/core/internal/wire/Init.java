@@ -54,7 +54,17 @@ public final class Init extends Message {
 
   @Override
   protected int sizeHint() {
-    return 64 + init.length + env.length;
+    return 64 + init.length;
+  }
+
+  @Override
+  protected byte[] payload() {
+    return env;
+  }
+
+  @Override
+  protected void payload(byte[] payload) {
+    env = payload;
   }
 
   @Override
@@ -62,7 +72,6 @@ public final class Init extends Message {
     out.writeInt(workerId);
     out.writeInt(generation);
     writeBytes(out, init);
-    writeBytes(out, env);
   }
 
   @Override
@@ -70,6 +79,5 @@ public final class Init extends Message {
     workerId = in.readInt();
     generation = in.readInt();
     init = readBytes(in);
-    env = readBytes(in);
   }
 }

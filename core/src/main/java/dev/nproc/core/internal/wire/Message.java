@@ -34,6 +34,30 @@ public abstract class Message extends BytesInBinaryMarshallable {
   }
 
   /**
+   * Returns the payload that travels after the body, written to the stream straight from this
+   * array and read back into an array of its own, so a large argument or result is not copied
+   * through the frame buffers. A kind has at most one such field (an argument, a result, an
+   * environment); the others return an empty array.
+   *
+   * @return the payload, empty when there is none
+   */
+  protected byte[] payload() {
+    return NONE;
+  }
+
+  /**
+   * Takes the payload read after the body.
+   *
+   * @param payload the payload, empty when the frame has none
+   * @throws ProtocolException if this kind carries no payload but the frame has one
+   */
+  protected void payload(byte[] payload) {
+    if (payload.length != 0) {
+      throw new ProtocolException(kind() + " carries no payload, but its frame has " + payload.length + " bytes of one");
+    }
+  }
+
+  /**
    * Writes this message's fields.
    *
    * @param out where to write

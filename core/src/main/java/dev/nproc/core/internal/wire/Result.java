@@ -37,19 +37,22 @@ public final class Result extends Message {
   }
 
   @Override
-  protected int sizeHint() {
-    return 64 + value.length;
+  protected byte[] payload() {
+    return value;
+  }
+
+  @Override
+  protected void payload(byte[] payload) {
+    value = payload;
   }
 
   @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(taskId);
-    writeBytes(out, value);
   }
 
   @Override
   protected void readBody(BytesIn<?> in) {
     taskId = in.readLong();
-    value = readBytes(in);
   }
 }

@@ -46,20 +46,28 @@ public final class ServiceReply extends Message {
 
   @Override
   protected int sizeHint() {
-    return 64 + response.length;
+    return 64 + (error == null ? 0 : 3 * error.length());
+  }
+
+  @Override
+  protected byte[] payload() {
+    return response;
+  }
+
+  @Override
+  protected void payload(byte[] payload) {
+    response = payload;
   }
 
   @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(requestId);
-    writeBytes(out, response);
     writeText(out, error);
   }
 
   @Override
   protected void readBody(BytesIn<?> in) {
     requestId = in.readLong();
-    response = readBytes(in);
     error = readText(in);
   }
 }

@@ -45,21 +45,24 @@ public final class ServiceRequest extends Message {
   }
 
   @Override
-  protected int sizeHint() {
-    return 64 + request.length;
+  protected byte[] payload() {
+    return request;
+  }
+
+  @Override
+  protected void payload(byte[] payload) {
+    request = payload;
   }
 
   @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(taskId);
     out.writeLong(requestId);
-    writeBytes(out, request);
   }
 
   @Override
   protected void readBody(BytesIn<?> in) {
     taskId = in.readLong();
     requestId = in.readLong();
-    request = readBytes(in);
   }
 }

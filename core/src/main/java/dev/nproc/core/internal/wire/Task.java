@@ -57,7 +57,17 @@ public final class Task extends Message {
 
   @Override
   protected int sizeHint() {
-    return 64 + function.length + argument.length;
+    return 64 + function.length;
+  }
+
+  @Override
+  protected byte[] payload() {
+    return argument;
+  }
+
+  @Override
+  protected void payload(byte[] payload) {
+    argument = payload;
   }
 
   @Override
@@ -65,7 +75,6 @@ public final class Task extends Message {
     out.writeLong(taskId);
     out.writeLong(functionId);
     writeBytes(out, function);
-    writeBytes(out, argument);
   }
 
   @Override
@@ -73,6 +82,5 @@ public final class Task extends Message {
     taskId = in.readLong();
     functionId = in.readLong();
     function = readBytes(in);
-    argument = readBytes(in);
   }
 }

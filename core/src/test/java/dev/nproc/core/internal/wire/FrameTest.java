@@ -114,10 +114,37 @@ class FrameTest {
     wrongKind[6] = MessageKind.TASK.code();
     assertThatThrownBy(() -> reader(wrongKind).read()).isInstanceOf(ProtocolException.class)
         .hasMessageContaining("malformed TASK");
-    byte[] lying = frames(new Result(1, new byte[10]));
-    lying[FrameWriter.HEADER_SIZE + 8] = 100; // the payload length field claims more than there is
+    byte[] lying = frames(new Task(1, 2, new byte[10], new byte[3]));
+    lying[FrameWriter.HEADER_SIZE + 16] = 100; // the function's length field claims more than there is
     assertThatThrownBy(() -> reader(lying).read()).isInstanceOf(ProtocolException.class)
         .hasMessageContaining("claims 100 bytes");
+  }
+
+  @Test
+  void read_payloadLengthOutOfFrameOrOnAKindWithout_fails() throws IOException {
+    byte[] frame = frames(new Result(1, new byte[10]));
+    byte[] tooLong = frame.clone();
+    tooLong[7] = 100; // the payload announced is longer than the whole frame
+    assertThatThrownBy(() -> reader(tooLong).read()).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("RESULT frame of 18 bytes announces a payload of 100 bytes");
+    byte[] ready = frames(new Ready(5));
+    byte[] withPayload = Arrays.copyOf(ready, ready.length + 2);
+    withPayload[2] += 2; // two more bytes in the frame...
+    withPayload[7] = 2; // ...which are a payload, which READY does not carry
+    assertThatThrownBy(() -> reader(withPayload).read()).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("READY carries no payload, but its frame has 2 bytes of one");
+  }
+
+  @Test
+  void write_payloadGoesAfterTheBodyAndComesBackWhole() throws IOException {
+    byte[] argument = new byte[300 << 10];
+    new java.util.Random(7).nextBytes(argument);
+    byte[] frame = frames(new Task(9, 4, new byte[] {1, 2}, argument));
+    assertThat(Arrays.copyOfRange(frame, frame.length - argument.length, frame.length)).isEqualTo(argument);
+    Task back = (Task) reader(frame).read();
+    assertThat(back.taskId()).isEqualTo(9);
+    assertThat(back.function()).containsExactly(1, 2);
+    assertThat(back.argument()).isEqualTo(argument);
   }
 
   @Test
