@@ -212,6 +212,30 @@ class PoolTasksTest {
   }
 
   @Test
+  void thenApply_waitsForALaterResultOfTheSameBurst_everyCallbackRuns() {
+    // Each worker's first task sleeps while the next ones queue up behind it; then their results
+    // arrive together and are completed as one batch. Callbacks that wait for the burst's last
+    // result must not stall that batch.
+    List<CompletableFuture<Optional<Integer>>> burst = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      burst.add(pool.<Integer, Integer>submit(x -> {
+        if (x < 2) {
+          Thread.sleep(300);
+        }
+        return x;
+      }, i));
+    }
+    CompletableFuture<Optional<Integer>> last = burst.get(burst.size() - 1);
+    List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+    for (int i = 0; i < burst.size() - 1; i++) {
+      waiting.add(burst.get(i).thenApply(v -> v.orElseThrow() + last.join().orElseThrow()));
+    }
+    for (int i = 0; i < waiting.size(); i++) {
+      assertThat(waiting.get(i)).succeedsWithin(WAIT).isEqualTo(i + 15);
+    }
+  }
+
+  @Test
   void thenAccept_callbackBlocks_otherResultsStillArrive() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);

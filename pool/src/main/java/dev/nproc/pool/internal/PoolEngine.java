@@ -35,15 +35,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -59,10 +54,13 @@ import java.util.function.Function;
  * <ul>
  *   <li>Callers of {@code submit} encode the function and the argument on their own thread,
  *       then take the lock to queue the task and dispatch.</li>
- *   <li>Each worker's reader thread takes the lock to record a result (or a death) and dispatch
- *       more; decoding results, completing futures, running the service function and
- *       {@code onWorkerFailure} all happen on {@code callbacks}, a cached pool of daemon threads,
- *       so user code (a {@code thenAccept} that sleeps, a slow service) never stalls a reader.</li>
+ *   <li>Each worker's reader thread takes the lock to record results (or a death) and dispatch
+ *       more: once for all the frames that arrived together. Decoding results, completing
+ *       futures, running the service function and {@code onWorkerFailure} all happen on
+ *       {@code callbacks} ({@link CallbackRunner}: the results of one batch on one callback
+ *       thread, with more threads as soon as a callback blocks), so user code (a
+ *       {@code thenAccept} that sleeps, a slow service) never stalls a reader, nor the other
+ *       results.</li>
  *   <li>Processes are launched on the {@code timer} thread (or the creating thread), outside the
  *       lock; the lock is taken again to register the new worker.</li>
  * </ul>
@@ -113,7 +111,7 @@ public final class PoolEngine {
   private final byte[] envBytes;
   private final ProcessBuilder processBuilder;
   private final FunctionRegistry functions;
-  private final ExecutorService callbacks;
+  private final CallbackRunner callbacks;
   private final ScheduledThreadPoolExecutor timer;
 
   private final Object lock = new Object();
@@ -150,19 +148,9 @@ public final class PoolEngine {
     for (int i = 0; i < nproc; i++) {
       slots[i] = new Slot(i);
     }
-    this.callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        daemonThreads(options.name() + "-callback-"));
-    this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads(options.name() + "-timer-"));
+    this.timer = new ScheduledThreadPoolExecutor(1, CallbackRunner.daemonThreads(options.name() + "-timer-"));
+    this.callbacks = new CallbackRunner(options.name(), timer, this::logError);
     timer.setRemoveOnCancelPolicy(true);
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   // ---------------------------------------------------------------- creation
@@ -477,33 +465,56 @@ public final class PoolEngine {
 
   // ---------------------------------------------------------------- messages from workers
 
-  void onMessage(WorkerHandle h, Message m) {
+  /**
+   * Handles the frames a worker's reader took in one go, in order. The tasks they finish are
+   * recorded under one lock and their futures completed by one callback.
+   */
+  void onMessages(WorkerHandle h, List<Message> batch) {
+    List<Runnable> outcomes = new ArrayList<>();
+    int i = 0;
+    while (i < batch.size()) {
+      if (!isOutcome(batch.get(i))) {
+        onMessage(h, batch.get(i++));
+        continue;
+      }
+      synchronized (lock) {
+        for (; i < batch.size() && isOutcome(batch.get(i)); i++) {
+          Message m = batch.get(i);
+          if (m instanceof Result result) {
+            PendingTask task = finish(h, result.taskId());
+            completed++;
+            outcomes.add(() -> deliver(h, task, result.value()));
+          } else {
+            Failure failure = (Failure) m;
+            PendingTask task = finish(h, failure.taskId());
+            failed++;
+            outcomes.add(() -> fail(task, remoteFailure(h, task, failure)));
+          }
+        }
+        dispatch();
+        settle();
+      }
+    }
+    if (!outcomes.isEmpty()) {
+      callbacks.runAll(outcomes);
+    }
+  }
+
+  /** A task's result or failure (not the init hook's failure). */
+  private static boolean isOutcome(Message m) {
+    return m.kind() == MessageKind.RESULT
+        || (m.kind() == MessageKind.FAILURE && ((Failure) m).taskId() != Failure.INIT_TASK_ID);
+  }
+
+  private void onMessage(WorkerHandle h, Message m) {
     switch (m.kind()) {
       case READY -> onReady(h);
-      case RESULT -> {
-        Result result = (Result) m;
-        PendingTask task;
-        synchronized (lock) {
-          task = finish(h, result.taskId());
-          completed++;
-        }
-        runCallback(() -> deliver(h, task, result.value()));
-      }
       case FAILURE -> {
         Failure failure = (Failure) m;
-        if (failure.taskId() == Failure.INIT_TASK_ID) {
-          synchronized (lock) {
-            h.initFailure = failure.className() + (failure.message() == null ? "" : ": " + failure.message())
-                + "\n" + failure.stackTrace();
-          }
-          return;
-        }
-        PendingTask task;
         synchronized (lock) {
-          task = finish(h, failure.taskId());
-          failed++;
+          h.initFailure = failure.className() + (failure.message() == null ? "" : ": " + failure.message())
+              + "\n" + failure.stackTrace();
         }
-        runCallback(() -> fail(task, remoteFailure(h, task, failure)));
       }
       case SERVICE_REQUEST -> serve(h, (ServiceRequest) m);
       case REVOKED -> {
@@ -540,7 +551,7 @@ public final class PoolEngine {
     h.startup.complete(null);
   }
 
-  /** Takes a finished task out of its worker, then keeps the worker busy. Under lock. */
+  /** Takes a finished task out of its worker; the caller then dispatches. Under lock. */
   private PendingTask finish(WorkerHandle h, long taskId) {
     PendingTask task = h.inFlight.remove(taskId);
     if (task == null) {
@@ -561,8 +572,6 @@ public final class PoolEngine {
         launchLater(slots[h.slot], 0);
       }
     }
-    dispatch();
-    settle();
     return task;
   }
 
@@ -949,15 +958,9 @@ public final class PoolEngine {
     options.errorLog().accept(message + "\n" + options.exceptionFormatter().apply(e));
   }
 
-  /** Runs user-facing work off the reader threads; once the pool has shut down, on a thread of its own. */
+  /** Runs user-facing work off the reader threads. */
   private void runCallback(Runnable r) {
-    try {
-      callbacks.execute(r);
-    } catch (RejectedExecutionException e) {
-      Thread t = new Thread(r, options.name() + "-late-callback");
-      t.setDaemon(true);
-      t.start();
-    }
+    callbacks.run(r);
   }
 
   // ---------------------------------------------------------------- public faces

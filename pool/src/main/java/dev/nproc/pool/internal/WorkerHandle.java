@@ -9,7 +9,6 @@ import dev.nproc.core.internal.wire.Hello;
 import dev.nproc.core.internal.wire.Message;
 import dev.nproc.core.internal.wire.MessageKind;
 import dev.nproc.core.internal.wire.ProtocolException;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,6 +33,9 @@ final class WorkerHandle {
   private static final Logger TRACE = LoggerFactory.getLogger("dev.nproc.wire");
 
   enum State { STARTING, READY, RETIRING, DEAD }
+
+  /** The most frames the reader hands to the engine at once. */
+  private static final int MAX_BATCH = 256;
 
   final int slot;
   final int generation;
@@ -83,7 +85,7 @@ final class WorkerHandle {
 
   private void read(PoolEngine engine) {
     String cause = null;
-    FrameReader reader = new FrameReader(new BufferedInputStream(process.getInputStream(), 1 << 16),
+    FrameReader reader = new FrameReader(FrameReader.buffered(process.getInputStream(), 1 << 16),
         engine.options.maxMessageSize());
     boolean trace = TRACE.isDebugEnabled();
     try {
@@ -96,11 +98,20 @@ final class WorkerHandle {
         if (trace) {
           TRACE.debug("from worker {} (pid {}): {}", slot, pid, first);
         }
+        // Every frame that arrived together is handled as one batch: one lock, one hand-off.
+        List<Message> batch = new ArrayList<>();
         for (Message m = reader.read(); m != null; m = reader.read()) {
-          if (trace) {
-            TRACE.debug("from worker {} (pid {}): {}", slot, pid, m);
+          batch.add(m);
+          while (batch.size() < MAX_BATCH && reader.hasBufferedInput()) {
+            batch.add(reader.read());
           }
-          engine.onMessage(this, m);
+          if (trace) {
+            for (Message b : batch) {
+              TRACE.debug("from worker {} (pid {}): {}", slot, pid, b);
+            }
+          }
+          engine.onMessages(this, batch);
+          batch.clear();
         }
       }
     } catch (ProtocolException e) {
