@@ -11,7 +11,7 @@ import dev.nproc.core.TaskFailedException;
 import dev.nproc.core.WorkerInfo;
 import dev.nproc.core.internal.wire.Failure;
 import dev.nproc.core.internal.wire.FrameReader;
-import dev.nproc.core.internal.wire.FrameSender;
+import dev.nproc.core.internal.wire.FrameWriter;
 import dev.nproc.core.internal.wire.FunctionCache;
 import dev.nproc.core.internal.wire.Hello;
 import dev.nproc.core.internal.wire.Init;
@@ -28,26 +28,31 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The main class of a worker process. The master starts it as
  * {@code java <flags> -cp <classpath> dev.nproc.pool.internal.worker.WorkerMain <codec class> <maxMessageSize>}.
  *
- * <p>Concurrency: three threads. The main thread reads frames from stdin and only sorts them:
+ * <p>Concurrency: two threads. The main thread reads frames from stdin and only sorts them:
  * tasks and the init go to the job queue, service replies complete the waiting request,
  * a revoke takes a task back out of the job queue if it is still there. The task thread runs
- * jobs one at a time, in the order received. The sender thread writes frames to the real stdout
- * (kept for frames only: {@code System.out} is pointed at stderr, so no {@code println} can
- * corrupt the stream). A job leaves the queue either by the task thread's {@code take} or by a
- * revoke's {@code remove}, never both: the deque's lock decides, so a task runs at most once.
+ * jobs one at a time, in the order received. A job leaves the queue either by the task thread's
+ * {@code take} or by a revoke's {@code remove}, never both: the deque's lock decides, so a task
+ * runs at most once. Each thread writes its own frames to the real stdout (kept for frames only:
+ * {@code System.out} is pointed at stderr, so no {@code println} can corrupt the stream), one
+ * frame at a time under the {@link Output}'s lock, flushed at once: a result never waits behind
+ * the next task, and no thread hand-off is paid for it. The master reads its workers' output
+ * all the time, so a write blocks only while the pipe drains.
  *
  * <p>The worker dies with its master: at the end of stdin it halts at once, and a watch on the
  * parent process halts it too.
@@ -62,7 +67,7 @@ public final class WorkerMain {
 
   private final Codec codec;
   private final int maxMessageSize;
-  private final FrameSender sender;
+  private final Output output;
   private final LinkedBlockingDeque<Job> jobs = new LinkedBlockingDeque<>();
   private final Map<Long, Job> queuedTasks = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<ServiceReply>> requests = new ConcurrentHashMap<>();
@@ -71,10 +76,10 @@ public final class WorkerMain {
   private final long pid = ProcessHandle.current().pid();
   private Object env;
 
-  private WorkerMain(Codec codec, int maxMessageSize, FrameSender sender) {
+  private WorkerMain(Codec codec, int maxMessageSize, Output output) {
     this.codec = codec;
     this.maxMessageSize = maxMessageSize;
-    this.sender = sender;
+    this.output = output;
   }
 
   /**
@@ -110,13 +115,9 @@ public final class WorkerMain {
     }, "nproc-worker-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
-    FrameSender sender = new FrameSender(new BufferedOutputStream(frames, 1 << 16), max, "nproc-worker-sender",
-        "master", e -> {
-          System.err.println("nproc worker: cannot write to the master: " + e);
-          Runtime.getRuntime().halt(EXIT_MASTER_GONE);
-        });
-    WorkerMain worker = new WorkerMain(codec, max, sender);
-    sender.send(new Hello(worker.pid, System.getProperty("java.version")));
+    Output output = new Output(new FrameWriter(new BufferedOutputStream(frames, 1 << 16), max));
+    WorkerMain worker = new WorkerMain(codec, max, output);
+    output.send(new Hello(worker.pid, System.getProperty("java.version")));
     Thread taskThread = new Thread(worker::runJobs, "nproc-worker-task");
     taskThread.setDaemon(true); // the reader decides when the worker ends
     taskThread.start();
@@ -148,7 +149,7 @@ public final class WorkerMain {
             Job job = queuedTasks.get(taskId);
             if (job != null && jobs.remove(job)) {
               queuedTasks.remove(taskId);
-              sender.send(new Revoke(MessageKind.REVOKED, taskId));
+              output.send(new Revoke(MessageKind.REVOKED, taskId));
             }
           }
           case SHUTDOWN -> jobs.add(new ShutdownJob());
@@ -220,26 +221,18 @@ public final class WorkerMain {
               (SerializableConsumer<WorkerInfo>) codec.decode(init.init(), 0, init.init().length);
           hook.accept(new WorkerInfo(init.workerId(), pid, init.generation()));
         }
-        sender.send(new Ready(pid));
+        output.send(new Ready(pid));
       } catch (Throwable t) {
-        sender.send(failure(Failure.INIT_TASK_ID, TaskFailedException.Kind.TASK_THREW, t));
-        sender.close();
-        sender.closed().orTimeout(10, TimeUnit.SECONDS).whenComplete((v, e) -> System.exit(EXIT_INIT_FAILED));
-        try {
-          Thread.sleep(Long.MAX_VALUE);
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
+        output.send(failure(Failure.INIT_TASK_ID, TaskFailedException.Kind.TASK_THREW, t));
+        System.exit(EXIT_INIT_FAILED);
       }
     }
   }
 
-  /** Finishes: every job before it is done; flush what is left and exit. */
-  private final class ShutdownJob implements Job {
+  /** Finishes: every job before it is done, and its frame written; exit. */
+  private static final class ShutdownJob implements Job {
     @Override
     public void run() {
-      sender.close();
-      sender.closed().orTimeout(10, TimeUnit.SECONDS).join();
       System.exit(0);
     }
   }
@@ -277,23 +270,50 @@ public final class WorkerMain {
           throw new IllegalArgumentException("not a function: " + (f == null ? "null" : f.getClass().getName()));
         }
       } catch (Throwable t) {
-        sender.send(failure(taskId, TaskFailedException.Kind.TASK_THREW, t));
+        output.send(failure(taskId, TaskFailedException.Kind.TASK_THREW, t));
         return;
       }
       byte[] value;
       try {
         value = codec.encode(result);
       } catch (Throwable t) {
-        sender.send(failure(taskId, TaskFailedException.Kind.RESULT_NOT_SERIALIZABLE, t));
+        output.send(failure(taskId, TaskFailedException.Kind.RESULT_NOT_SERIALIZABLE, t));
         return;
       }
       if (value.length > maxMessageSize - 64) {
-        sender.send(failure(taskId, TaskFailedException.Kind.RESULT_NOT_SERIALIZABLE,
+        output.send(failure(taskId, TaskFailedException.Kind.RESULT_NOT_SERIALIZABLE,
             new IllegalArgumentException("the result (" + result.getClass().getName() + ") takes " + value.length
                 + " bytes, more than maxMessageSize (" + maxMessageSize + " bytes)")));
         return;
       }
-      sender.send(new Result(taskId, value));
+      output.send(new Result(taskId, value));
+    }
+  }
+
+  /**
+   * The worker's stdout: each frame written and flushed by the thread that has it, under this
+   * object's lock. A failed write means the master is gone: the worker halts.
+   */
+  private static final class Output {
+    private static final Logger TRACE = LoggerFactory.getLogger("dev.nproc.wire");
+    private final FrameWriter writer;
+    private final boolean trace = TRACE.isDebugEnabled();
+
+    Output(FrameWriter writer) {
+      this.writer = writer;
+    }
+
+    synchronized void send(Message message) {
+      if (trace) {
+        TRACE.debug("to master: {}", message);
+      }
+      try {
+        writer.write(message);
+        writer.flush();
+      } catch (IOException | RuntimeException e) {
+        System.err.println("nproc worker: cannot write to the master: " + e);
+        Runtime.getRuntime().halt(EXIT_MASTER_GONE);
+      }
     }
   }
 
@@ -320,7 +340,7 @@ public final class WorkerMain {
       long requestId = nextRequestId.getAndIncrement();
       CompletableFuture<ServiceReply> answer = new CompletableFuture<>();
       requests.put(requestId, answer);
-      sender.send(new ServiceRequest(taskId, requestId, bytes));
+      output.send(new ServiceRequest(taskId, requestId, bytes));
       ServiceReply reply = answer.join();
       if (reply.error() != null) {
         throw new ServiceException(reply.error());
