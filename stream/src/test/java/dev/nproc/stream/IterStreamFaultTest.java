@@ -34,10 +34,22 @@ class IterStreamFaultTest {
         .map(ProcessHandle::pid).collect(Collectors.toSet());
   }
 
-  /** Kills a random worker of this JVM (not one of {@code spared}) every few hundred ms, {@code KILLS} times. */
-  private static Thread killer(Set<Long> spared, AtomicBoolean running, AtomicInteger kills) {
+  /**
+   * Kills a random worker of this JVM (not one of {@code spared}) every few hundred ms,
+   * {@code KILLS} times, once the iteration has delivered its first element: the pool is up, so
+   * the kills hit a running iteration, not the pool's start-up (which fails if every worker is
+   * killed before it is ready; a slow, loaded machine could otherwise see that).
+   */
+  private static Thread killer(Set<Long> spared, AtomicBoolean iterating, AtomicBoolean running, AtomicInteger kills) {
     Random random = new Random(7);
     Thread t = new Thread(() -> {
+      try {
+        while (running.get() && !iterating.get()) {
+          Thread.sleep(10);
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
       while (running.get() && kills.get() < KILLS) {
         try {
           Thread.sleep(300 + random.nextInt(300));
@@ -83,9 +95,11 @@ class IterStreamFaultTest {
     AtomicInteger empties = new AtomicInteger();
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger kills = new AtomicInteger();
-    Thread killer = killer(before, running, kills);
+    AtomicBoolean iterating = new AtomicBoolean();
+    Thread killer = killer(before, iterating, running, kills);
     try {
       iteration.accept(r -> {
+        iterating.set(true);
         if (r.isPresent()) {
           seen[r.get().intValue()]++;
         } else {
