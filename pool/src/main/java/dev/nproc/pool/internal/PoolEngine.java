@@ -83,6 +83,8 @@ public final class PoolEngine {
   static final int MAX_START_FAILURES = 3;
   /** How long a worker told to shut down may take to exit before it is killed. */
   static final Duration RETIRE_GRACE = Duration.ofSeconds(5);
+  /** The same for the worker that writes the class-data archive at exit, which takes a moment more. */
+  static final Duration DUMPING_RETIRE_GRACE = Duration.ofSeconds(20);
   private static final byte[] NONE = new byte[0];
 
   private enum State { RUNNING, CLOSING, TERMINATED }
@@ -109,7 +111,9 @@ public final class PoolEngine {
   private final Function<Object, CompletionStage<Object>> serv;
   private final byte[] initBytes;
   private final byte[] envBytes;
+  private final WorkerCommand command;
   private final ProcessBuilder processBuilder;
+  private final ClassDataArchive classData;
   private final FunctionRegistry functions;
   private final CallbackRunner callbacks;
   private final ScheduledThreadPoolExecutor timer;
@@ -139,11 +143,14 @@ public final class PoolEngine {
     this.initBytes = initBytes;
     this.envBytes = envBytes;
     this.functions = new FunctionRegistry(codec);
-    this.processBuilder = new ProcessBuilder(new WorkerCommand(options).command());
+    this.command = new WorkerCommand(options);
+    this.processBuilder = new ProcessBuilder(command.command());
     processBuilder.environment().putAll(options.environment());
     if (options.workingDirectory() != null) {
       processBuilder.directory(options.workingDirectory().toFile());
     }
+    this.classData = ClassDataArchive.forWorkers(options.name(), command, processBuilder.environment(),
+        options.workingDirectory(), options.infoLog());
     this.slots = new Slot[nproc];
     for (int i = 0; i < nproc; i++) {
       slots[i] = new Slot(i);
@@ -246,12 +253,19 @@ public final class PoolEngine {
         restarts++;
       }
     }
+    ClassDataArchive.Launch cds = classData.nextLaunch();
+    ProcessBuilder builder = processBuilder;
+    if (!cds.flags().isEmpty()) {
+      builder = new ProcessBuilder(command.command(cds.flags())).directory(processBuilder.directory());
+      builder.environment().putAll(options.environment());
+    }
     Process process = null;
     String error = null;
     try {
-      process = processBuilder.start();
+      process = builder.start();
     } catch (IOException | RuntimeException e) {
-      error = "cannot start the worker JVM (" + processBuilder.command().get(0) + "): " + e.getMessage();
+      error = "cannot start the worker JVM (" + builder.command().get(0) + "): " + e.getMessage();
+      classData.workerGone(cds, false);
     }
     synchronized (lock) {
       launching--;
@@ -263,7 +277,7 @@ public final class PoolEngine {
         settle();
         return CompletableFuture.failedFuture(new IllegalStateException(error));
       }
-      WorkerHandle h = new WorkerHandle(this, slot.id, generation, process);
+      WorkerHandle h = new WorkerHandle(this, slot.id, generation, process, cds);
       live.add(h);
       slot.worker = h;
       if (state == State.TERMINATED) {
@@ -560,6 +574,7 @@ public final class PoolEngine {
     if (task.timeout != null) {
       task.timeout.cancel(false);
     }
+    h.answered = true;
     if (h.revoking == taskId) {
       h.revoking = 0;
     }
@@ -670,6 +685,8 @@ public final class PoolEngine {
     String description;
     boolean startupFailed;
     h.sender.close(); // ends the sender thread (its pipe is closed or closing)
+    // Before the worker leaves the live set, so that the archive is in place when close() returns.
+    classData.workerGone(h.classData, exitCode == 0 && cause == null && h.answered);
     synchronized (lock) {
       live.remove(h);
       WorkerHandle.State was = h.state;
@@ -822,16 +839,17 @@ public final class PoolEngine {
     h.sender.send(new Shutdown());
     // A worker that finishes its tasks but does not exit (a shutdown hook that blocks, say)
     // must not keep close() waiting.
+    long grace = (h.classData.dumps() ? DUMPING_RETIRE_GRACE : RETIRE_GRACE).toMillis();
     timer.schedule(() -> {
       synchronized (lock) {
         if (h.state != WorkerHandle.State.DEAD) {
           options.errorLog().accept("pool " + options.name() + ": worker " + h.slot + " (pid " + h.pid
-              + ") did not exit within " + RETIRE_GRACE.toMillis() + " ms of being told to; killing it");
-          h.killReason = "it did not exit within " + RETIRE_GRACE.toMillis() + " ms of being told to";
+              + ") did not exit within " + grace + " ms of being told to; killing it");
+          h.killReason = "it did not exit within " + grace + " ms of being told to";
           h.kill();
         }
       }
-    }, RETIRE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }, grace, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -44,6 +44,10 @@ final class WorkerHandle {
   final FrameSender sender;
   final StderrPump stderr;
   final CompletableFuture<Void> startup = new CompletableFuture<>();
+  /** What the worker was launched with for class-data sharing. */
+  final ClassDataArchive.Launch classData;
+  /** Whether the worker has answered a task; written and read by the reader thread only. */
+  volatile boolean answered;
 
   // guarded by the engine's lock
   State state = State.STARTING;
@@ -60,8 +64,9 @@ final class WorkerHandle {
   String initFailure;
   ScheduledFuture<?> startupTimer;
 
-  WorkerHandle(PoolEngine engine, int slot, int generation, Process process) {
+  WorkerHandle(PoolEngine engine, int slot, int generation, Process process, ClassDataArchive.Launch classData) {
     this.slot = slot;
+    this.classData = classData;
     this.generation = generation;
     this.process = process;
     this.pid = process.pid();

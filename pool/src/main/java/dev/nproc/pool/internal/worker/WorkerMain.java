@@ -104,13 +104,16 @@ public final class WorkerMain {
       return;
     }
     int max = Integer.parseInt(args[1]);
-    // FST's configuration (needed for INIT) and Chronicle's first use (needed for HELLO) are the
-    // two slow steps of a worker's start-up: run them side by side.
+    // FST's configuration (needed to decode the first task, or the init hook) and Chronicle's
+    // first use (needed for HELLO) are the two slow steps of a worker's start-up: run them side
+    // by side, so that the codec is ready by the time the first task arrives. The value must take
+    // the codec's general path: null, numbers and strings have short cuts that skip FST.
     Thread warmUp = new Thread(() -> {
       try {
-        codec.encode(null);
+        byte[] bytes = codec.encode(new Object[] {1, "nproc"});
+        codec.decode(bytes, 0, bytes.length);
       } catch (RuntimeException e) {
-        // the INIT job will report a broken codec
+        // a broken codec is reported by the job that needs it
       }
     }, "nproc-worker-warm-up");
     warmUp.setDaemon(true);
@@ -152,7 +155,10 @@ public final class WorkerMain {
               output.send(new Revoke(MessageKind.REVOKED, taskId));
             }
           }
-          case SHUTDOWN -> jobs.add(new ShutdownJob());
+          case SHUTDOWN -> {
+            jobs.add(new ShutdownJob());
+            awaitExit();
+          }
           default -> throw new IllegalStateException("a worker does not expect " + message.kind());
         }
       }
@@ -163,6 +169,23 @@ public final class WorkerMain {
     }
     // The master closed our stdin: it is gone, or it terminated the pool.
     Runtime.getRuntime().halt(EXIT_MASTER_GONE);
+  }
+
+  /**
+   * Stops reading after SHUTDOWN, the master's last frame, and waits for the shutdown job to end
+   * the JVM. A thread blocked in a native read of stdin would make that exit wait about 300 ms:
+   * the JVM waits for threads in native code to stop before it exits. Nothing is lost: the
+   * master sends SHUTDOWN only to a worker that holds no task, and the watch on the parent
+   * process still ends the worker if the master goes now.
+   */
+  private static void awaitExit() {
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // keep waiting: only the shutdown job ends this worker
+      }
+    }
   }
 
   private void receiveTask(Task task) {

@@ -1,0 +1,509 @@
+package dev.nproc.pool.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cache of dynamic class-data-sharing archives (AppCDS) for worker JVMs, so that a worker
+ * maps the classes it needs at start-up (Chronicle, FST, nproc's own, the task path) from a file
+ * instead of loading, parsing and verifying them from jars.
+ *
+ * <p>One archive stands for one kind of worker: its JDK (home folder, {@code release} file, size
+ * and time of {@code lib/modules}, of the JVM library and of the JDK's base archive), its JVM
+ * options, the {@code JAVA_TOOL_OPTIONS}-like variables of its environment, and each classpath
+ * entry's path, size and modification time. The file is named after a 128-bit hash of all that,
+ * in the folder given by the system property {@value #DIR_PROPERTY}, by default
+ * {@code $XDG_CACHE_HOME/nproc/cds} or {@code ~/.cache/nproc/cds} (a folder of the user's own,
+ * not a shared temporary folder where another user could plant an archive). When the archive
+ * exists, every worker starts with {@code -XX:SharedArchiveFile}; when it does not, the first
+ * worker of the pool starts with {@code -XX:ArchiveClassesAtExit}, the JVM writes its loaded
+ * classes at exit, and the master renames the file into place once that worker has run at least
+ * one task and exited normally (a pool's {@code close}; {@code terminate} leaves no archive).
+ *
+ * <p>Nothing here may fail a pool. Class-data sharing runs with {@code -Xshare:auto}: an archive
+ * the JVM rejects (a changed jar it does not key on, a damaged file) is skipped and the worker
+ * loads its classes as usual; the JVM's CDS messages are turned off, and go to stderr anyway,
+ * never to the frame stream. A folder that cannot be written, or a worker that dies, only means
+ * no archive; the reason is logged at DEBUG on the logger {@code dev.nproc.pool.cds}.
+ * No archive is made when the classpath holds a folder (the JVM archives classes from jar files
+ * only), when the JDK has no base archive, when {@value #ENABLED_PROPERTY} is {@code false}, or
+ * when the workers' own JVM options already choose a class-data or AOT cache setting.
+ *
+ * <h2>Concurrency</h2>
+ * Several pools of one JVM, and several JVMs, may use the same folder at once.
+ * <ul>
+ *   <li>An archive is never seen half-written: the dumping JVM writes a temporary file of a
+ *       unique name in the same folder, and the master renames it to the archive's name with
+ *       {@code ATOMIC_MOVE}, a {@code rename(2)}. Another JVM opens either no file, the old one,
+ *       or the whole new one; a JVM that mapped a file keeps it even if it is replaced or
+ *       deleted under it.</li>
+ *   <li>Within a JVM, at most one worker at a time writes the archive for a key (the set
+ *       {@link #DUMPING}), and each pool tries at most once ({@code dumpTried}). Across JVMs,
+ *       two may write the same key at the same time: both files are valid, the last rename wins,
+ *       and the other's work is wasted. There are no lock files, so a crash never leaves a lock
+ *       behind.</li>
+ *   <li>A temporary file left by a dumping worker that was killed, or whose master died, is
+ *       deleted by the next writer once it is an hour old. Archives not used for a while are
+ *       evicted, keeping the {@link #KEPT_ARCHIVES} most recently used (each use touches its
+ *       file's time); deleting a file another JVM is about to open only costs that worker the
+ *       archive.</li>
+ *   <li>The per-pool state is the {@code dumpTried} flag, and the archive's file name, fixed at
+ *       creation; the JVM-wide state is the concurrent set {@link #DUMPING}. No lock is held
+ *       while touching the file system.</li>
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+final class ClassDataArchive {
+  /** The system property that turns archives off: {@code -Dnproc.cds=false}. */
+  static final String ENABLED_PROPERTY = "nproc.cds";
+  /** The system property that names the archive folder. */
+  static final String DIR_PROPERTY = "nproc.cds.dir";
+  /** How many archives the folder keeps; the least recently used go first. */
+  static final int KEPT_ARCHIVES = 8;
+  /** How old a dumping worker's temporary file must be before another writer deletes it. */
+  static final Duration STALE_TEMP = Duration.ofHours(1);
+  /** The first 4 bytes of a dynamic archive, little-endian, on JDK 17 to 25. */
+  static final int DYNAMIC_ARCHIVE_MAGIC = 0xf00baba8;
+  static final String SUFFIX = ".jsa";
+  private static final String TEMP_SUFFIX = ".tmp";
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.nproc.pool.cds");
+  /** Keys whose archive a worker of this JVM is writing now. */
+  private static final Set<String> DUMPING = ConcurrentHashMap.newKeySet();
+  /** Options of the workers' JVM that mean the user runs class-data sharing or AOT their own way. */
+  private static final List<String> OWN_SHARING_OPTIONS = List.of("-Xshare", "-XX:SharedArchiveFile",
+      "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile",
+      "-XX:DumpLoadedClassList", "-XX:+RecordDynamicDumpInfo", "-XX:-UseSharedSpaces", "-XX:AOT",
+      "-XX:+AOT", "--patch-module", "--limit-modules", "--upgrade-module-path");
+  private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+  private final String poolName;
+  private final String disabled;
+  private final Path folder;
+  private final String key;
+  private final Path archive;
+  private final List<String> logFlags;
+  private final Consumer<String> infoLog;
+  private final AtomicBoolean dumpTried = new AtomicBoolean();
+  private final AtomicBoolean touched = new AtomicBoolean();
+
+  /** What one worker launch does about class-data sharing. Immutable. */
+  static final class Launch {
+    static final Launch NONE = new Launch(List.of(), null, null);
+
+    private final List<String> flags;
+    private final Path dumpTo;
+    private final long startNanos;
+    private final String key;
+
+    private Launch(List<String> flags, Path dumpTo, String key) {
+      this.flags = flags;
+      this.dumpTo = dumpTo;
+      this.key = key;
+      this.startNanos = System.nanoTime();
+    }
+
+    /** @return the JVM flags to add to the worker's command, empty for none */
+    List<String> flags() {
+      return flags;
+    }
+
+    /** @return whether this worker writes the archive at exit */
+    boolean dumps() {
+      return dumpTo != null;
+    }
+  }
+
+  private ClassDataArchive(String poolName, String disabled, Path folder, String key, int feature,
+                           Consumer<String> infoLog) {
+    this.poolName = poolName;
+    this.disabled = disabled;
+    this.folder = folder;
+    this.key = key;
+    this.archive = folder == null ? null : folder.resolve(key + SUFFIX);
+    List<String> log = new ArrayList<>();
+    log.add("-Xlog:cds*=off:stderr");
+    if (feature >= 25) {
+      log.add("-Xlog:aot*=off:stderr");
+    }
+    this.logFlags = List.copyOf(log);
+    this.infoLog = infoLog;
+    if (disabled != null) {
+      LOG.debug("pool {}: workers start without a class-data archive: {}", poolName, disabled);
+    }
+  }
+
+  /**
+   * Works out the archive for a pool's workers.
+   *
+   * @param poolName the pool's name, for messages
+   * @param command the workers' command
+   * @param environment the workers' environment
+   * @param workingDirectory the workers' folder, {@code null} for the master's
+   * @param infoLog where to tell that an archive was written
+   * @return the archive; when archives cannot be used, one that adds nothing to the workers
+   */
+  static ClassDataArchive forWorkers(String poolName, WorkerCommand command, Map<String, String> environment,
+                                     Path workingDirectory, Consumer<String> infoLog) {
+    String disabled;
+    Path folder = null;
+    String key = null;
+    try {
+      StringBuilder k = new StringBuilder(4096);
+      disabled = describe(command, environment, workingDirectory, k);
+      if (disabled == null) {
+        folder = folder();
+        if (folder == null) {
+          disabled = "no folder for archives: set -D" + DIR_PROPERTY + "=<folder>";
+        } else if (folder.toString().contains(File.pathSeparator)) {
+          // -XX:SharedArchiveFile takes a list of files, split at the path separator.
+          disabled = "the archive folder's path holds '" + File.pathSeparator + "' (" + folder + ")";
+        } else {
+          disabled = unsafeFolder(folder);
+          key = "jdk" + command.feature() + "-" + hash128(k);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      disabled = "cannot describe the workers' JVM: " + e;
+    }
+    return new ClassDataArchive(poolName, disabled, disabled == null ? folder : null, key, command.feature(),
+        infoLog);
+  }
+
+  /**
+   * Writes what the archive depends on into {@code k}.
+   *
+   * @return why there can be no archive, or {@code null}
+   */
+  private static String describe(WorkerCommand command, Map<String, String> environment, Path workingDirectory,
+                                 StringBuilder k) throws IOException {
+    String enabled = System.getProperty(ENABLED_PROPERTY, "true");
+    if (enabled.equalsIgnoreCase("false")) {
+      return "turned off by -D" + ENABLED_PROPERTY + "=false";
+    }
+    k.append("nproc class-data archive 1\n");
+    for (String flag : command.jvmFlags()) {
+      String own = ownSharingOption(flag);
+      if (own != null) {
+        return "the workers' JVM options set class-data sharing themselves (" + own + ")";
+      }
+      // System properties do not change what an archive may hold, and a pool may well pass
+      // one that differs each time; the module-system ones do.
+      if (!flag.startsWith("-D") || flag.startsWith("-Djdk.module.") || flag.startsWith("-Djava.system.class.loader")) {
+        k.append("flag ").append(flag).append('\n');
+      }
+      // Flags read from a file: the file's size and time stand for its content.
+      if (flag.startsWith("@")) {
+        stamp(k, Path.of(flag.substring(1)));
+      } else if (flag.startsWith("-XX:VMOptionsFile=")) {
+        stamp(k, Path.of(flag.substring("-XX:VMOptionsFile=".length())));
+      }
+    }
+    for (String variable : OPTION_VARIABLES) {
+      String value = environment.get(variable);
+      if (value != null) {
+        for (String flag : value.trim().split("\\s+")) {
+          String own = ownSharingOption(flag);
+          if (own != null) {
+            return "the workers' " + variable + " sets class-data sharing (" + own + ")";
+          }
+        }
+        k.append("env ").append(variable).append('=').append(value).append('\n');
+      }
+    }
+    Path home = command.javaHome().toRealPath();
+    Path base = home.resolve("lib").resolve("server").resolve("classes.jsa");
+    if (!Files.isRegularFile(base)) {
+      base = home.resolve("bin").resolve("server").resolve("classes.jsa");
+      if (!Files.isRegularFile(base)) {
+        return "the workers' JDK (" + home + ") has no base class-data archive (lib/server/classes.jsa)";
+      }
+    }
+    k.append("home ").append(home).append('\n');
+    k.append("release ").append(new String(Files.readAllBytes(home.resolve("release")), StandardCharsets.UTF_8))
+        .append('\n');
+    stamp(k, home.resolve("lib").resolve("modules"));
+    stamp(k, base);
+    stamp(k, home.resolve("lib").resolve("server").resolve("libjvm.so"));
+    stamp(k, home.resolve("lib").resolve("server").resolve("libjvm.dylib"));
+    stamp(k, home.resolve("bin").resolve("server").resolve("jvm.dll"));
+    Path dir = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
+    for (String entry : command.classpath().split(File.pathSeparator, -1)) {
+      if (entry.isEmpty() || entry.equals(".")) {
+        return "the classpath holds the current folder; the JVM archives classes from jar files only";
+      }
+      if (entry.endsWith("*")) {
+        return "the classpath holds a wildcard (" + entry + ")";
+      }
+      Path path;
+      try {
+        path = dir.resolve(entry).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        return "the classpath holds an entry that is not a path (" + entry + ")";
+      }
+      if (Files.isDirectory(path)) {
+        return "the classpath holds a folder (" + path + "); the JVM archives classes from jar files only";
+      }
+      stamp(k.append("cp "), path);
+    }
+    return null;
+  }
+
+  private static String ownSharingOption(String flag) {
+    for (String option : OWN_SHARING_OPTIONS) {
+      if (flag.startsWith(option)) {
+        return flag;
+      }
+    }
+    return null;
+  }
+
+  /** Appends a file's path, size and modification time, or that it is missing. */
+  private static void stamp(StringBuilder k, Path file) {
+    k.append(file).append(' ');
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      k.append(a.size()).append(' ').append(a.lastModifiedTime().toMillis());
+    } catch (IOException e) {
+      k.append("missing");
+    }
+    k.append('\n');
+  }
+
+  /** The archive folder: the system property, else the user's cache folder; {@code null} if there is none. */
+  static Path folder() {
+    try {
+      String dir = System.getProperty(DIR_PROPERTY);
+      if (dir != null && !dir.isBlank()) {
+        return Path.of(dir).toAbsolutePath();
+      }
+      String xdg = System.getenv("XDG_CACHE_HOME");
+      if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+        return Path.of(xdg, "nproc", "cds");
+      }
+      String home = System.getProperty("user.home");
+      if (home != null && !home.isBlank() && Path.of(home).isAbsolute()) {
+        return Path.of(home, ".cache", "nproc", "cds");
+      }
+    } catch (InvalidPathException e) {
+      // no folder
+    }
+    return null;
+  }
+
+  /** Why the folder must not be used, or {@code null}: a folder others may write to could hold a planted archive. */
+  private static String unsafeFolder(Path folder) {
+    if (!Files.exists(folder)) {
+      return null;
+    }
+    if (!Files.isDirectory(folder)) {
+      return folder + " is not a folder";
+    }
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(folder);
+      if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        return folder + " may be written by other users (" + PosixFilePermissions.toString(perms) + ")";
+      }
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: rely on the user's own folder
+    }
+    return null;
+  }
+
+  /** A 128-bit hash in hex: two independent 64-bit hashes (FNV-1a, and a multiplicative one), each mixed. */
+  static String hash128(CharSequence text) {
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    long h1 = 0xcbf29ce484222325L;
+    long h2 = 0x9e3779b97f4a7c15L;
+    for (byte b : bytes) {
+      h1 = (h1 ^ (b & 0xff)) * 0x100000001b3L;
+      h2 = (h2 + (b & 0xff)) * 0xc2b2ae3d27d4eb4fL;
+      h2 ^= h2 >>> 29;
+    }
+    return String.format(Locale.ROOT, "%016x%016x", mix(h1 ^ bytes.length), mix(h2));
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+
+  /** @return why this pool's workers get no archive, or {@code null} if they may */
+  String disabledReason() {
+    return disabled;
+  }
+
+  /** @return the archive's path, or {@code null} when archives are off for this pool */
+  Path archive() {
+    return archive;
+  }
+
+  /**
+   * Decides what the next worker to launch does: use the archive, write it, or neither.
+   *
+   * @return the launch's class-data settings
+   */
+  Launch nextLaunch() {
+    if (disabled != null) {
+      return Launch.NONE;
+    }
+    if (isArchive(archive)) {
+      if (!touched.getAndSet(true)) {
+        touch(archive);
+      }
+      List<String> flags = new ArrayList<>(logFlags);
+      flags.add("-XX:SharedArchiveFile=" + archive);
+      flags.add("-Xshare:auto");
+      return new Launch(List.copyOf(flags), null, key);
+    }
+    if (dumpTried.getAndSet(true) || !DUMPING.add(key)) {
+      return Launch.NONE;
+    }
+    Path temp = null;
+    try {
+      if (!Files.isDirectory(folder)) {
+        Files.createDirectories(folder);
+        try {
+          Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+          // not POSIX
+        }
+      }
+      temp = folder.resolve(key + SUFFIX + "." + ProcessHandle.current().pid() + "-"
+          + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+      if (!Files.isWritable(folder)) {
+        throw new IOException(folder + " is not writable");
+      }
+    } catch (IOException | RuntimeException e) {
+      DUMPING.remove(key);
+      LOG.debug("pool {}: cannot write a class-data archive for workers in {}: {}", poolName, folder, e.toString());
+      return Launch.NONE;
+    }
+    List<String> flags = new ArrayList<>(logFlags);
+    flags.add("-XX:ArchiveClassesAtExit=" + temp);
+    flags.add("-Xshare:auto");
+    LOG.debug("pool {}: no class-data archive {} yet; the first worker writes it at exit", poolName, archive);
+    return new Launch(List.copyOf(flags), temp, key);
+  }
+
+  /**
+   * Tells that a worker launched with {@code launch} is gone (or never started). If it was
+   * writing the archive, the archive is renamed into place when {@code complete}, else deleted.
+   * Runs on the thread that saw the worker exit; does file-system work, so never under a lock.
+   *
+   * @param launch what the worker was launched with
+   * @param complete whether the worker ran at least one task and exited normally, so that its
+   *     JVM wrote a whole archive of the task path
+   */
+  void workerGone(Launch launch, boolean complete) {
+    if (launch.dumpTo == null) {
+      return;
+    }
+    Path temp = launch.dumpTo;
+    try {
+      if (complete && isArchive(temp)) {
+        long size = Files.size(temp);
+        Files.move(temp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        long ms = (System.nanoTime() - launch.startNanos) / 1_000_000;
+        infoLog.accept("pool " + poolName + ": wrote a class-data archive for its workers' start-up, "
+            + archive + " (" + (size >> 10) + " KiB, from a worker that lived " + ms + " ms)");
+        evict();
+      } else {
+        LOG.debug("pool {}: the worker that was to write {} {}; no archive this time", poolName, archive,
+            complete ? "left no valid file" : "did not run a task and exit normally");
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("pool {}: cannot put the class-data archive {} in place: {}", poolName, archive, e.toString());
+    } finally {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("pool {}: cannot delete {}: {}", poolName, temp, e.toString());
+      }
+      DUMPING.remove(launch.key);
+    }
+  }
+
+  /** Whether {@code file} is a regular file that starts like a dynamic archive. */
+  static boolean isArchive(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(4);
+      return head.length == 4 && ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt() == DYNAMIC_ARCHIVE_MAGIC;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void touch(Path file) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+    } catch (IOException | RuntimeException e) {
+      // another user's file, or a read-only folder: eviction order only
+    }
+  }
+
+  /** Deletes old temporary files, and the least recently used archives beyond {@link #KEPT_ARCHIVES}. */
+  private void evict() {
+    List<Path> archives = new ArrayList<>();
+    Instant staleBefore = Instant.now().minus(STALE_TEMP);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(TEMP_SUFFIX) && name.contains(SUFFIX + ".")) {
+          if (Files.getLastModifiedTime(file).toInstant().isBefore(staleBefore)) {
+            Files.deleteIfExists(file);
+          }
+        } else if (name.endsWith(SUFFIX)) {
+          archives.add(file);
+        }
+      }
+      if (archives.size() > KEPT_ARCHIVES) {
+        archives.sort(Comparator.comparing(ClassDataArchive::modified).reversed());
+        for (Path old : archives.subList(KEPT_ARCHIVES, archives.size())) {
+          if (!old.equals(archive)) {
+            Files.deleteIfExists(old);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("pool {}: cannot clean up {}: {}", poolName, folder, e.toString());
+    }
+  }
+
+  private static FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+}
