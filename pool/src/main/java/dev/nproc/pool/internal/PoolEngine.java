@@ -94,7 +94,7 @@ public final class PoolEngine {
     final int id;
     int generation = -1;
     WorkerHandle worker;
-    ScheduledFuture<?> pendingLaunch;
+    ScheduledLaunch pendingLaunch;
     /** Starts in a row that failed on the worker's own account: these make a crash loop. */
     int startFailures;
     /** Starts in a row cut short from outside (SIGKILL, SIGTERM...): retried with backoff, never given up. */
@@ -196,7 +196,7 @@ public final class PoolEngine {
       engine.launching += nproc;
     }
     for (Slot slot : engine.slots) {
-      startups.add(engine.launchNow(slot));
+      startups.add(engine.launchNow(slot, null));
     }
     String firstFailure = null;
     int ready = 0;
@@ -238,11 +238,48 @@ public final class PoolEngine {
     }
   }
 
-  /** Launches a worker for {@code slot} on this thread; the caller counted it in {@code launching}. */
-  private CompletableFuture<Void> launchNow(Slot slot) {
+  /**
+   * A launch waiting on the timer. Cancelled under the lock, and checked under the lock when it
+   * runs, so it is counted out of {@code launching} exactly once: by its cancellation or by its
+   * run. ({@code Future.cancel} alone cannot tell: it succeeds on a task that has started and
+   * waits for the lock.)
+   */
+  private final class ScheduledLaunch implements Runnable {
+    private final Slot slot;
+    private ScheduledFuture<?> future;
+    private boolean cancelled;
+
+    ScheduledLaunch(Slot slot) {
+      this.slot = slot;
+    }
+
+    @Override
+    public void run() {
+      launchNow(slot, this);
+    }
+
+    /** Under lock. */
+    void cancel() {
+      cancelled = true;
+      future.cancel(false);
+      launching--;
+    }
+  }
+
+  /**
+   * Launches a worker for {@code slot} on this thread; the caller counted it in {@code launching}.
+   *
+   * @param scheduled the timer's launch that runs this, or {@code null} when called directly
+   */
+  private CompletableFuture<Void> launchNow(Slot slot, ScheduledLaunch scheduled) {
     int generation;
     synchronized (lock) {
-      slot.pendingLaunch = null;
+      if (scheduled != null && scheduled.cancelled) {
+        return CompletableFuture.failedFuture(new IllegalStateException("the launch was cancelled"));
+      }
+      if (slot.pendingLaunch == scheduled) {
+        slot.pendingLaunch = null;
+      }
       if (state == State.TERMINATED || (state == State.CLOSING && !needsWorkers())) {
         launching--;
         maybeComplete();
@@ -294,11 +331,12 @@ public final class PoolEngine {
     }
   }
 
+  /** Schedules a launch for an empty slot. Under lock. */
   private void launchLater(Slot slot, long delayMillis) {
     launching++;
-    slot.pendingLaunch = timer.schedule(() -> {
-      launchNow(slot);
-    }, delayMillis, TimeUnit.MILLISECONDS);
+    ScheduledLaunch launch = new ScheduledLaunch(slot);
+    slot.pendingLaunch = launch;
+    launch.future = timer.schedule(launch, delayMillis, TimeUnit.MILLISECONDS);
   }
 
   private void startupTimedOut(WorkerHandle h) {
@@ -878,9 +916,9 @@ public final class PoolEngine {
     }
     if (state == State.CLOSING && !needsWorkers()) {
       for (Slot slot : slots) {
-        if (slot.pendingLaunch != null && slot.pendingLaunch.cancel(false)) {
+        if (slot.pendingLaunch != null) {
+          slot.pendingLaunch.cancel();
           slot.pendingLaunch = null;
-          launching--;
         }
       }
       for (WorkerHandle h : live) {
@@ -932,9 +970,9 @@ public final class PoolEngine {
       toCancel.addAll(queue);
       queue.clear();
       for (Slot slot : slots) {
-        if (slot.pendingLaunch != null && slot.pendingLaunch.cancel(false)) {
+        if (slot.pendingLaunch != null) {
+          slot.pendingLaunch.cancel();
           slot.pendingLaunch = null;
-          launching--;
         }
       }
       for (WorkerHandle h : live) {
