@@ -10,6 +10,10 @@ import dev.nproc.core.internal.codec.FstCodec;
  * worker, which creates its own instance through a public no-argument constructor. So an
  * implementation must have one, and must be on the workers' classpath. Implementations must be
  * thread-safe.
+ *
+ * <p>A task's argument or result that is a {@code byte[]} does not go through the codec: the
+ * pool sends the array as it is (a copy of it, taken at {@code submit}), which spares large
+ * binary payloads two copies.
  */
 public interface Codec {
   /**

@@ -161,6 +161,24 @@ class PoolTasksTest {
   }
 
   @Test
+  void submit_byteArrayChangedAfterSubmit_taskSeesItAsItWasAtSubmit() {
+    // Keep both workers' pipelines full, so that the array's task waits in the master's queue
+    // while the caller reuses the array.
+    List<CompletableFuture<Integer>> busy = new ArrayList<>();
+    for (int i = 0; i < 2 * 8; i++) {
+      busy.add(pool.<Integer, Integer>call(x -> {
+        Thread.sleep(40);
+        return x;
+      }, i));
+    }
+    byte[] buffer = {1, 2, 3};
+    CompletableFuture<Integer> sum = pool.call(b -> b[0] + b[1] + b[2], buffer);
+    buffer[0] = 100;
+    assertThat(sum).succeedsWithin(WAIT).isEqualTo(6);
+    assertThat(busy).allSatisfy(f -> assertThat(f).succeedsWithin(WAIT));
+  }
+
+  @Test
   void submit_64MiBEachWay_roundTrips() {
     byte[] big = new byte[64 << 20];
     for (int i = 0; i < big.length; i += 4096) {

@@ -10,7 +10,10 @@ import java.util.concurrent.ScheduledFuture;
 final class PendingTask {
   final long id;
   final FunctionRegistry.Encoded function;
+  /** The encoded argument, or the argument itself when {@link #rawArgument}. */
   final byte[] argument;
+  /** Whether the argument is a {@code byte[]} (a copy of the caller's) that travels without the codec. */
+  final boolean rawArgument;
   /** {@code true} for {@code submit} (failure is logged and the result is {@code Optional.empty()}), {@code false} for {@code call}. */
   final boolean optional;
   final CompletableFuture<Object> future = new CompletableFuture<>();
@@ -20,10 +23,11 @@ final class PendingTask {
   /** The pending timeout check, or {@code null}. */
   ScheduledFuture<?> timeout;
 
-  PendingTask(long id, FunctionRegistry.Encoded function, byte[] argument, boolean optional) {
+  PendingTask(long id, FunctionRegistry.Encoded function, byte[] argument, boolean rawArgument, boolean optional) {
     this.id = id;
     this.function = function;
     this.argument = argument;
+    this.rawArgument = rawArgument;
     this.optional = optional;
   }
 }

@@ -371,9 +371,12 @@ public final class PoolEngine {
     } catch (CodecException e) {
       throw new IllegalArgumentException("the task's function cannot be serialized: " + e.getMessage(), e);
     }
+    // A byte[] travels as it is, without the codec: copied here, so that the task sees the array
+    // as it was at submit even if the caller reuses it, and then never copied again.
+    boolean rawArgument = arg instanceof byte[];
     byte[] argument;
     try {
-      argument = codec.encode(arg);
+      argument = rawArgument ? ((byte[]) arg).clone() : codec.encode(arg);
     } catch (CodecException e) {
       throw new IllegalArgumentException("the task's argument cannot be serialized: " + e.getMessage(), e);
     }
@@ -388,7 +391,7 @@ public final class PoolEngine {
       if (state != State.RUNNING) {
         throw rejected();
       }
-      task = new PendingTask(nextTaskId++, function, argument, optional);
+      task = new PendingTask(nextTaskId++, function, argument, rawArgument, optional);
       submitted++;
       broken = brokenReason;
       if (broken == null) {
@@ -457,7 +460,7 @@ public final class PoolEngine {
     } else {
       h.functions.store(functionId, Boolean.TRUE);
     }
-    h.sender.send(new Task(task.id, functionId, function, task.argument));
+    h.sender.send(new Task(task.id, functionId, function, task.argument, task.rawArgument));
     if (h.inFlight.size() == 1) {
       startHead(h);
     }
@@ -535,7 +538,7 @@ public final class PoolEngine {
           if (m instanceof Result result) {
             PendingTask task = finish(h, result.taskId());
             completed++;
-            outcomes.add(() -> deliver(h, task, result.value()));
+            outcomes.add(() -> deliver(h, task, result));
           } else {
             Failure failure = (Failure) m;
             PendingTask task = finish(h, failure.taskId());
@@ -628,10 +631,11 @@ public final class PoolEngine {
     return task;
   }
 
-  private void deliver(WorkerHandle h, PendingTask task, byte[] value) {
+  private void deliver(WorkerHandle h, PendingTask task, Result message) {
+    byte[] value = message.value();
     Object result;
     try {
-      result = codec.decode(value, 0, value.length);
+      result = message.rawValue() ? value : codec.decode(value, 0, value.length);
     } catch (CodecException e) {
       synchronized (lock) {
         completed--;

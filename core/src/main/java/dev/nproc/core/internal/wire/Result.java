@@ -7,6 +7,7 @@ import net.openhft.chronicle.bytes.BytesOut;
 public final class Result extends Message {
   private long taskId;
   private byte[] value = NONE;
+  private boolean rawValue;
 
   Result() {}
 
@@ -17,8 +18,20 @@ public final class Result extends Message {
    * @param value the encoded result
    */
   public Result(long taskId, byte[] value) {
+    this(taskId, value, false);
+  }
+
+  /**
+   * Creates a result message whose value may be a {@code byte[]} sent as it is.
+   *
+   * @param taskId the task's id
+   * @param value the encoded result, or the result itself when {@code rawValue}
+   * @param rawValue whether the result is a {@code byte[]} that did not go through the codec
+   */
+  public Result(long taskId, byte[] value, boolean rawValue) {
     this.taskId = taskId;
     this.value = value;
+    this.rawValue = rawValue;
   }
 
   /** @return the task's id */
@@ -26,9 +39,14 @@ public final class Result extends Message {
     return taskId;
   }
 
-  /** @return the encoded result */
+  /** @return the encoded result, or the result itself when {@link #rawValue()} */
   public byte[] value() {
     return value;
+  }
+
+  /** @return whether the result is a {@code byte[]} sent as it is, without the codec */
+  public boolean rawValue() {
+    return rawValue;
   }
 
   @Override
@@ -49,10 +67,12 @@ public final class Result extends Message {
   @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(taskId);
+    out.writeBoolean(rawValue);
   }
 
   @Override
   protected void readBody(BytesIn<?> in) {
     taskId = in.readLong();
+    rawValue = in.readBoolean();
   }
 }

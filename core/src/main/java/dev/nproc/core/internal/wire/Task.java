@@ -12,6 +12,7 @@ public final class Task extends Message {
   private long functionId;
   private byte[] function = NONE;
   private byte[] argument = NONE;
+  private boolean rawArgument;
 
   Task() {}
 
@@ -24,10 +25,24 @@ public final class Task extends Message {
    * @param argument the encoded argument
    */
   public Task(long taskId, long functionId, byte[] function, byte[] argument) {
+    this(taskId, functionId, function, argument, false);
+  }
+
+  /**
+   * Creates a task message whose argument may be a {@code byte[]} sent as it is.
+   *
+   * @param taskId the task's id, unique in the pool
+   * @param functionId the function's id in the worker's function cache
+   * @param function the encoded function, or empty when the worker already holds it
+   * @param argument the encoded argument, or the argument itself when {@code rawArgument}
+   * @param rawArgument whether the argument is a {@code byte[]} that did not go through the codec
+   */
+  public Task(long taskId, long functionId, byte[] function, byte[] argument, boolean rawArgument) {
     this.taskId = taskId;
     this.functionId = functionId;
     this.function = function;
     this.argument = argument;
+    this.rawArgument = rawArgument;
   }
 
   /** @return the task's id */
@@ -45,9 +60,14 @@ public final class Task extends Message {
     return function;
   }
 
-  /** @return the encoded argument */
+  /** @return the encoded argument, or the argument itself when {@link #rawArgument()} */
   public byte[] argument() {
     return argument;
+  }
+
+  /** @return whether the argument is a {@code byte[]} sent as it is, without the codec */
+  public boolean rawArgument() {
+    return rawArgument;
   }
 
   @Override
@@ -75,6 +95,7 @@ public final class Task extends Message {
     out.writeLong(taskId);
     out.writeLong(functionId);
     writeBytes(out, function);
+    out.writeBoolean(rawArgument);
   }
 
   @Override
@@ -82,5 +103,6 @@ public final class Task extends Message {
     taskId = in.readLong();
     functionId = in.readLong();
     function = readBytes(in);
+    rawArgument = in.readBoolean();
   }
 }

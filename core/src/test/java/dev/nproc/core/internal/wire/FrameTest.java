@@ -38,6 +38,8 @@ class FrameTest {
         new Task(7, 3, new byte[] {9, 9}, new byte[] {8}),
         new Task(8, 3, Message.NONE, new byte[] {}),
         new Result(7, new byte[] {5, 6, 7}),
+        new Task(9, 3, Message.NONE, new byte[] {4, 2}, true),
+        new Result(9, new byte[] {4, 2}, true),
         new Failure(7, TaskFailedException.Kind.TASK_THREW, "java.lang.Boom", null, "at x\nat y", new byte[] {1}),
         new ServiceRequest(7, 11, new byte[] {4}),
         new ServiceReply(11, Message.NONE, "serv failed"),
@@ -126,7 +128,7 @@ class FrameTest {
     byte[] tooLong = frame.clone();
     tooLong[7] = 100; // the payload announced is longer than the whole frame
     assertThatThrownBy(() -> reader(tooLong).read()).isInstanceOf(ProtocolException.class)
-        .hasMessageContaining("RESULT frame of 18 bytes announces a payload of 100 bytes");
+        .hasMessageContaining("RESULT frame of 19 bytes announces a payload of 100 bytes");
     byte[] ready = frames(new Ready(5));
     byte[] withPayload = Arrays.copyOf(ready, ready.length + 2);
     withPayload[2] += 2; // two more bytes in the frame...

@@ -199,7 +199,7 @@ public final class WorkerMain {
         function = FunctionEntry.missing(task.functionId());
       }
     }
-    TaskJob job = new TaskJob(task.taskId(), function, task.argument());
+    TaskJob job = new TaskJob(task, function);
     queuedTasks.put(task.taskId(), job);
     jobs.add(job);
   }
@@ -264,12 +264,12 @@ public final class WorkerMain {
   private final class TaskJob implements Job {
     private final long taskId;
     private final FunctionEntry function;
-    private final byte[] argument;
+    private final Task task;
 
-    TaskJob(long taskId, FunctionEntry function, byte[] argument) {
-      this.taskId = taskId;
+    TaskJob(Task task, FunctionEntry function) {
+      this.taskId = task.taskId();
       this.function = function;
-      this.argument = argument;
+      this.task = task;
     }
 
     @Override
@@ -279,8 +279,9 @@ public final class WorkerMain {
       try {
         Object f = function.get(codec);
         Object arg;
+        byte[] argument = task.argument();
         try {
-          arg = codec.decode(argument, 0, argument.length);
+          arg = task.rawArgument() ? argument : codec.decode(argument, 0, argument.length);
         } catch (CodecException e) {
           throw new CodecException("cannot decode the task's argument in the worker: " + e.getMessage(),
               e.culprit(), e);
@@ -296,9 +297,12 @@ public final class WorkerMain {
         output.send(failure(taskId, TaskFailedException.Kind.TASK_THREW, t));
         return;
       }
+      // A byte[] result goes as it is, without the codec, and without a copy: it is written
+      // before this thread runs anything else.
+      boolean rawValue = result instanceof byte[];
       byte[] value;
       try {
-        value = codec.encode(result);
+        value = rawValue ? (byte[]) result : codec.encode(result);
       } catch (Throwable t) {
         output.send(failure(taskId, TaskFailedException.Kind.RESULT_NOT_SERIALIZABLE, t));
         return;
@@ -309,7 +313,7 @@ public final class WorkerMain {
                 + " bytes, more than maxMessageSize (" + maxMessageSize + " bytes)")));
         return;
       }
-      output.send(new Result(taskId, value));
+      output.send(new Result(taskId, value, rawValue));
     }
   }
 
