@@ -201,7 +201,7 @@ public final class PoolEngine {
       engine.launching += nproc;
     }
     for (Slot slot : engine.slots) {
-      startups.add(engine.launchNow(slot));
+      startups.add(engine.launchNow(slot, null));
     }
     String firstFailure = null;
     int ready = 0;
@@ -243,10 +243,19 @@ public final class PoolEngine {
     }
   }
 
-  /** Launches a worker for {@code slot} on this thread; the caller counted it in {@code launching}. */
-  private CompletableFuture<Void> launchNow(Slot slot) {
+  /**
+   * Launches a worker for {@code slot} on this thread; the caller counted it in {@code launching}.
+   *
+   * @param scheduled the timer's future that runs this launch, or {@code null} when called directly
+   */
+  private CompletableFuture<Void> launchNow(Slot slot, ScheduledFuture<?> scheduled) {
     int generation;
     synchronized (lock) {
+      if (scheduled != null && slot.pendingLaunch != scheduled) {
+        // settle() or terminate() cancelled this launch and took it off `launching` while the
+        // timer was already running it (FutureTask.cancel(false) succeeds on a running task).
+        return CompletableFuture.failedFuture(new IllegalStateException("the launch was cancelled"));
+      }
       slot.pendingLaunch = null;
       if (state == State.TERMINATED || (state == State.CLOSING && !needsWorkers())) {
         launching--;
@@ -292,11 +301,18 @@ public final class PoolEngine {
     }
   }
 
+  /** Schedules a launch for {@code slot}. Under lock, so the task sees its own future in {@code slot.pendingLaunch}. */
   private void launchLater(Slot slot, long delayMillis) {
     launching++;
-    slot.pendingLaunch = timer.schedule(() -> {
-      launchNow(slot);
+    ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+    self[0] = timer.schedule(() -> {
+      ScheduledFuture<?> me;
+      synchronized (lock) {
+        me = self[0];
+      }
+      launchNow(slot, me);
     }, delayMillis, TimeUnit.MILLISECONDS);
+    slot.pendingLaunch = self[0];
   }
 
   private void startupTimedOut(WorkerHandle h) {
