@@ -7,7 +7,6 @@ import dev.nproc.pool.Pool;
 import dev.nproc.pool.PoolOptions;
 import dev.nproc.stream.internal.ChunkFunction;
 import dev.nproc.stream.internal.ChunkPipeline;
-import dev.nproc.stream.internal.ChunkResult;
 import dev.nproc.stream.internal.FullChunkFunction;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -264,7 +263,7 @@ public final class IterStream {
 
   /** Runs an iteration to its end on the calling thread, then closes the pool, or terminates it on failure. */
   private static <A, B> void drive(IterOptions options, int nproc, Stream<A> input,
-                                   Function<ArrayList<A>, CompletableFuture<ChunkResult>> submit,
+                                   Function<ArrayList<A>, CompletableFuture<Object>> submit,
                                    Consumer<Optional<B>> g, Runnable close, Runnable terminate) {
     boolean finished = false;
     try {

@@ -90,4 +90,45 @@ class MapTest {
         IterOptions.builder().init(w -> { }).build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("init");
   }
+
+  record Pair(int a, String b) implements java.io.Serializable {}
+
+  @Test
+  void map_resultsOfEveryKind_arriveWithTheirClassesInOrder() {
+    List<String> errors = new CopyOnWriteArrayList<>();
+    List<Optional<Object>> results = IterStream.map(pool, (Integer x) -> switch (x % 6) {
+      case 0 -> null;
+      case 1 -> (long) x;
+      case 2 -> "s" + x + "é";
+      case 3 -> new Pair(x, "p"); // not written directly: its chunk goes through FST
+      case 4 -> x / 2.0;
+      default -> (Object) x;
+    }, IntStream.range(0, 60).boxed(), IterOptions.builder().granularity(10).ordered(true).errorLog(errors::add).build())
+        .collect(Collectors.toList());
+
+    assertThat(errors).isEmpty();
+    assertThat(results).hasSize(60);
+    for (int x = 0; x < 60; x++) {
+      Optional<Object> r = results.get(x);
+      switch (x % 6) {
+        case 0 -> assertThat(r).isEmpty();
+        case 1 -> assertThat(r).containsInstanceOf(Long.class).contains((long) x);
+        case 2 -> assertThat(r).contains("s" + x + "é");
+        case 3 -> assertThat(r).contains(new Pair(x, "p"));
+        case 4 -> assertThat(r).containsInstanceOf(Double.class).contains(x / 2.0);
+        default -> assertThat(r).containsInstanceOf(Integer.class).contains(x);
+      }
+    }
+  }
+
+  @Test
+  void map_chunksOfIntegersWithoutFailures_everyResultOnce() {
+    List<String> errors = new CopyOnWriteArrayList<>();
+    long sum = IterStream.map(pool, (Integer x) -> x + 1, IntStream.range(0, 100_000).boxed(),
+            IterOptions.builder().granularity(100).errorLog(errors::add).build())
+        .mapToLong(r -> r.orElseThrow()).sum();
+
+    assertThat(sum).isEqualTo(100_000L * 100_001 / 2);
+    assertThat(errors).isEmpty();
+  }
 }

@@ -22,7 +22,10 @@ import java.util.WeakHashMap;
  * <p>Encoding a lambda costs more than running a trivial task, so a function whose state cannot
  * change is encoded once per object: one whose fields (a lambda's captured values) are all final
  * and of immutable types (primitives, {@code String}, boxed primitives, enums), which includes
- * every lambda that captures nothing. Any other function is encoded at every submit.
+ * every lambda that captures nothing; or whose final fields of other types hold, at the time of
+ * the submit, objects that pass the same test in turn (a wrapper such as the stream module's
+ * chunk function around a lambda that captures nothing), a few levels deep. Any other function
+ * is encoded at every submit.
  *
  * <p>Thread-safe: {@link #encode} encodes on the caller's thread and takes the registry's locks
  * only to look things up.
@@ -38,10 +41,29 @@ final class FunctionRegistry {
   private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Boolean.class, Byte.class, Character.class,
       Short.class, Integer.class, Long.class, Float.class, Double.class);
 
-  /** Whether instances of a class always encode to the same bytes: final fields of immutable types only. */
-  private static final ClassValue<Boolean> FROZEN = new ClassValue<>() {
+  /** What a class's fields say about whether its instances always encode to the same bytes. */
+  private enum Frozen {
+    /** Final fields of immutable types only. */
+    YES,
+    /** A field that is not final, or an array: no. */
+    NO,
+    /** Final fields only, some of other types: yes if the objects they hold pass the test. */
+    BY_VALUE
+  }
+
+  /** How many levels of {@link Frozen#BY_VALUE} fields are followed before giving up. */
+  private static final int MAX_DEPTH = 4;
+
+  private static final ClassValue<Frozen> FROZEN = new ClassValue<>() {
     @Override
-    protected Boolean computeValue(Class<?> type) {
+    protected Frozen computeValue(Class<?> type) {
+      if (IMMUTABLE.contains(type) || type.isEnum() || Enum.class.isAssignableFrom(type)) {
+        return Frozen.YES;
+      }
+      if (type.isArray()) {
+        return Frozen.NO;
+      }
+      Frozen verdict = Frozen.YES;
       for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
         for (Field field : c.getDeclaredFields()) {
           int mods = field.getModifiers();
@@ -49,14 +71,64 @@ final class FunctionRegistry {
             continue;
           }
           Class<?> t = field.getType();
-          if (!Modifier.isFinal(mods) || !(t.isPrimitive() || t.isEnum() || IMMUTABLE.contains(t))) {
-            return false;
+          if (!Modifier.isFinal(mods) || t.isArray()) {
+            return Frozen.NO;
+          }
+          if (!(t.isPrimitive() || t.isEnum() || IMMUTABLE.contains(t))) {
+            verdict = Frozen.BY_VALUE;
           }
         }
       }
-      return true;
+      return verdict;
     }
   };
+
+  /** The fields a {@link Frozen#BY_VALUE} class's instances are judged by; {@code null} if they cannot be read. */
+  private static final ClassValue<Field[]> VALUE_FIELDS = new ClassValue<>() {
+    @Override
+    protected Field[] computeValue(Class<?> type) {
+      java.util.List<Field> fields = new java.util.ArrayList<>();
+      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+        for (Field field : c.getDeclaredFields()) {
+          Class<?> t = field.getType();
+          if (!Modifier.isStatic(field.getModifiers()) && !(t.isPrimitive() || t.isEnum() || IMMUTABLE.contains(t))) {
+            try {
+              field.setAccessible(true);
+            } catch (RuntimeException e) { // InaccessibleObjectException: a module that does not open it
+              return null;
+            }
+            fields.add(field);
+          }
+        }
+      }
+      return fields.toArray(new Field[0]);
+    }
+  };
+
+  /** Whether {@code value} always encodes to the same bytes, by its class and, where needed, what its fields hold. */
+  static boolean isFrozen(Object value, int depth) {
+    if (value == null) {
+      return true;
+    }
+    Frozen verdict = FROZEN.get(value.getClass());
+    if (verdict != Frozen.BY_VALUE) {
+      return verdict == Frozen.YES;
+    }
+    Field[] fields = VALUE_FIELDS.get(value.getClass());
+    if (depth == 0 || fields == null) {
+      return false;
+    }
+    for (Field field : fields) {
+      try {
+        if (!isFrozen(field.get(value), depth - 1)) {
+          return false;
+        }
+      } catch (IllegalAccessException e) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** The last frozen function encoded: a loop that submits one function hits this, with no lock. */
   private record Last(Object function, Encoded encoded) {}
@@ -82,8 +154,7 @@ final class FunctionRegistry {
     if (recent != null && recent.function() == function) {
       return recent.encoded();
     }
-    boolean isFrozen = FROZEN.get(function.getClass());
-    if (isFrozen) {
+    if (isFrozen(function, MAX_DEPTH)) {
       Encoded known = frozen.get(function);
       if (known == null) {
         known = encodeNow(function);

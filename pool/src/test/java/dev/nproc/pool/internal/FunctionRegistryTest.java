@@ -58,4 +58,52 @@ class FunctionRegistryTest {
     SerializableFunction<Integer, Integer> f = x -> x + big.length;
     assertThat(registry.encode(f).id()).isEqualTo(FunctionCache.UNCACHED);
   }
+
+  /** A function wrapping another, as the stream module's chunk function wraps the user's. */
+  static final class Wrapper implements SerializableFunction<Integer, Integer> {
+    private static final long serialVersionUID = 1L;
+    private final SerializableFunction<Integer, Integer> inner;
+
+    Wrapper(SerializableFunction<Integer, Integer> inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Integer apply(Integer x) throws Exception {
+      return inner.apply(x);
+    }
+  }
+
+  @Test
+  void encode_wrapperAroundFrozenLambda_encodedOnceForThatObject() {
+    int n = 3;
+    Wrapper w = new Wrapper(x -> x + n);
+    FunctionRegistry.Encoded first = registry.encode(w);
+    assertThat(registry.encode(w)).isSameAs(first);
+    SerializableFunction<Integer, Integer> other = x -> x;
+    registry.encode(other); // another function in between
+    assertThat(registry.encode(w)).isSameAs(first);
+    assertThat(registry.encode(new Wrapper(new Wrapper(x -> x)))).isNotNull();
+  }
+
+  @Test
+  void encode_wrapperAroundMutableCapture_reencodedAndSeesTheChange() {
+    int[] box = {1};
+    Wrapper w = new Wrapper(x -> x + box[0]);
+    FunctionRegistry.Encoded first = registry.encode(w);
+    assertThat(registry.encode(w)).isNotSameAs(first);
+    box[0] = 2;
+    assertThat(registry.encode(w).id()).isNotEqualTo(first.id());
+  }
+
+  @Test
+  void isFrozen_deepOrMutableValues_judgedByWhatTheFieldsHold() {
+    SerializableFunction<Integer, Integer> leaf = x -> x;
+    assertThat(FunctionRegistry.isFrozen(new Wrapper(leaf), 4)).isTrue();
+    Wrapper deep = new Wrapper(new Wrapper(new Wrapper(new Wrapper(new Wrapper(leaf)))));
+    assertThat(FunctionRegistry.isFrozen(deep, 4)).isFalse(); // deeper than followed: encoded every time
+    List<String> mutable = new java.util.ArrayList<>(List.of("a"));
+    assertThat(FunctionRegistry.isFrozen(adder(mutable), 4)).isFalse();
+    assertThat(FunctionRegistry.isFrozen(new Wrapper(null), 4)).isTrue();
+  }
 }

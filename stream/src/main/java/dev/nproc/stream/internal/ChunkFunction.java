@@ -8,14 +8,14 @@ import java.util.Objects;
  * The task sent for every chunk of a basic-mode iteration: applies the user's function to each
  * element of the chunk, in order. One instance is made per iteration and sent with every chunk,
  * so its encoded bytes are the same each time and the pool's function cache sends it to each
- * worker once.
+ * worker once. Its result is the chunk's outcome in the wire form of {@link ChunkResult#read}.
  *
  * <p>Immutable; thread-safe if the user's function is.
  *
  * @param <A> the element type
  * @param <B> the result type
  */
-public final class ChunkFunction<A, B> implements SerializableFunction<ArrayList<A>, ChunkResult> {
+public final class ChunkFunction<A, B> implements SerializableFunction<ArrayList<A>, Object> {
   private static final long serialVersionUID = 1L;
 
   /** The user's function, serialized with this wrapper. */
@@ -31,7 +31,7 @@ public final class ChunkFunction<A, B> implements SerializableFunction<ArrayList
   }
 
   @Override
-  public ChunkResult apply(ArrayList<A> chunk) {
+  public Object apply(ArrayList<A> chunk) {
     return ChunkRunner.run(chunk, f::apply);
   }
 }

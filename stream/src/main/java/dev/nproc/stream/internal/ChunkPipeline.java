@@ -3,12 +3,15 @@ package dev.nproc.stream.internal;
 import dev.nproc.core.TaskFailedException;
 import dev.nproc.stream.IterProgress;
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,11 +65,14 @@ public final class ChunkPipeline<A, B> {
    * collector then takes with the pipeline. The pool is untouched.
    */
 
-  /** A chunk whose task has ended, successfully or not; built on a callback thread. */
-  private record Done(long seq, long firstPosition, int size, ChunkResult result, Throwable failure) {}
+  /**
+   * A chunk whose task has ended, successfully or not; built on a callback thread. {@code result}
+   * is the worker's answer in the wire form of {@link ChunkResult#read}.
+   */
+  private record Done(long seq, long firstPosition, int size, Object result, Throwable failure) {}
 
   private final Iterator<A> input;
-  private final Function<ArrayList<A>, CompletableFuture<ChunkResult>> submit;
+  private final Function<ArrayList<A>, CompletableFuture<Object>> submit;
   private final int granularity;
   private final int window;
   private final boolean ordered;
@@ -90,7 +96,8 @@ public final class ChunkPipeline<A, B> {
    * Creates a pipeline; nothing is pulled until the first {@link #nextChunk}.
    *
    * @param input the elements
-   * @param submit submits a chunk as one pool task; its future fails with a
+   * @param submit submits a chunk as one pool task, whose result is a chunk's outcome in the
+   *     wire form of {@link ChunkResult#read}; its future fails with a
    *     {@link TaskFailedException} (or is cancelled) when the chunk is lost
    * @param granularity elements per chunk, at least 1
    * @param window the most chunks outstanding at once, at least 1
@@ -99,7 +106,7 @@ public final class ChunkPipeline<A, B> {
    * @param progress the progress callback, or {@code null}
    * @param what a name for messages, such as {@code "iterStream"}
    */
-  public ChunkPipeline(Iterator<A> input, Function<ArrayList<A>, CompletableFuture<ChunkResult>> submit,
+  public ChunkPipeline(Iterator<A> input, Function<ArrayList<A>, CompletableFuture<Object>> submit,
                        int granularity, int window, boolean ordered, Consumer<String> errorLog,
                        Consumer<IterProgress> progress, String what) {
     if (granularity < 1 || window < 1) {
@@ -177,36 +184,54 @@ public final class ChunkPipeline<A, B> {
       }
       long seq = nextSeq++;
       int size = chunk.size();
-      CompletableFuture<ChunkResult> future = submit.apply(chunk);
+      CompletableFuture<Object> future = submit.apply(chunk);
       outstanding++;
       future.whenComplete((r, e) -> completions.add(new Done(seq, first, size, r, e)));
     }
   }
 
-  @SuppressWarnings("unchecked")
   private List<Optional<B>> decode(Done d) {
-    List<Optional<B>> out = new ArrayList<>(d.size);
-    if (d.failure != null || d.result == null || d.result.size() != d.size) {
-      for (int i = 0; i < d.size; i++) {
-        out.add(Optional.empty());
-      }
+    ChunkResult result = d.failure == null ? ChunkResult.read(d.result) : null;
+    if (result == null || result.size() != d.size) {
       failed += d.size;
       done += d.size;
       errorLog(lostChunkMessage(d));
-      return out;
+      return Collections.nCopies(d.size, Optional.empty());
     }
-    for (int i = 0; i < d.size; i++) {
-      String error = d.result.error(i);
-      if (error != null) {
-        failed++;
-        errorLog(what + ": element #" + (d.firstPosition + i) + " of the input failed in its worker:\n" + error);
-        out.add(Optional.empty());
-      } else {
-        out.add(Optional.ofNullable((B) d.result.value(i)));
+    if (result.anyFailed()) {
+      for (int i = 0; i < d.size; i++) {
+        String error = result.error(i);
+        if (error != null) {
+          failed++;
+          errorLog(what + ": element #" + (d.firstPosition + i) + " of the input failed in its worker:\n" + error);
+        }
       }
     }
     done += d.size;
-    return out;
+    return new Results<>(result);
+  }
+
+  /**
+   * A finished chunk's results as the consumer sees them, made as they are read: no copy of the
+   * values, and no {@code Optional} for an element nobody reads.
+   */
+  private static final class Results<B> extends AbstractList<Optional<B>> implements RandomAccess {
+    private final ChunkResult result;
+
+    Results(ChunkResult result) {
+      this.result = result;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Optional<B> get(int i) {
+      return result.error(i) != null ? Optional.empty() : Optional.ofNullable((B) result.value(i));
+    }
+
+    @Override
+    public int size() {
+      return result.size();
+    }
   }
 
   private String lostChunkMessage(Done d) {

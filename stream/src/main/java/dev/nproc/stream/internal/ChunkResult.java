@@ -1,25 +1,60 @@
 package dev.nproc.stream.internal;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 
 /**
- * What a worker sends back for one chunk: each element's result, and for each element that
- * failed, the text of its exception.
+ * The outcome of one chunk: each element's result, and for each element that failed, the text
+ * of its exception.
+ *
+ * <p>On the wire a chunk in which no element failed, the common case, is just the
+ * {@code ArrayList} of its values, which the default codec writes directly, without FST; only a
+ * chunk with a failed element travels as a {@code ChunkResult}. {@link #wire} makes that choice
+ * in the worker and {@link #read} undoes it in the master; nothing else needs to know.
  *
  * <p>Not thread-safe, but only ever handed from the worker to the master and then read by one
  * thread.
  */
 public final class ChunkResult implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** Each element's result, {@code null} for an element that failed or returned {@code null}. */
-  final Object[] values;
+  private final ArrayList<?> values;
   /** For each element that failed, its exception as text; {@code null} where no element failed. */
-  final String[] errors;
+  private final String[] errors;
 
-  ChunkResult(Object[] values, String[] errors) {
+  private ChunkResult(ArrayList<?> values, String[] errors) {
     this.values = values;
     this.errors = errors;
+  }
+
+  /**
+   * Returns what a worker sends for a chunk: {@code values} itself when no element failed,
+   * else a {@code ChunkResult} holding both.
+   *
+   * @param values each element's result, {@code null} for one that failed
+   * @param errors each failed element's exception as text, or {@code null} if none failed
+   * @return the chunk's outcome in its wire form
+   */
+  static Object wire(ArrayList<Object> values, String[] errors) {
+    return errors == null ? values : new ChunkResult(values, errors);
+  }
+
+  /**
+   * Reads what a worker sent for a chunk.
+   *
+   * @param wire a chunk's outcome in the form {@link #wire} gives it
+   * @return the outcome, or {@code null} if {@code wire} is not one
+   */
+  static ChunkResult read(Object wire) {
+    if (wire instanceof ArrayList<?> values) {
+      return new ChunkResult(values, null);
+    }
+    if (wire instanceof ChunkResult result && result.values != null
+        && (result.errors == null || result.errors.length == result.values.size())) {
+      return result;
+    }
+    return null;
   }
 
   /**
@@ -28,7 +63,7 @@ public final class ChunkResult implements Serializable {
    * @return the chunk's size
    */
   public int size() {
-    return values.length;
+    return values.size();
   }
 
   /**
@@ -38,7 +73,16 @@ public final class ChunkResult implements Serializable {
    * @return its result, {@code null} when it failed or returned {@code null}
    */
   public Object value(int i) {
-    return values[i];
+    return values.get(i);
+  }
+
+  /**
+   * Returns whether some element of the chunk failed.
+   *
+   * @return {@code false} if {@link #error} is {@code null} for every element
+   */
+  public boolean anyFailed() {
+    return errors != null;
   }
 
   /**

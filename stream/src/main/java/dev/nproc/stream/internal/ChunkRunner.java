@@ -3,6 +3,7 @@ package dev.nproc.stream.internal;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,16 +21,21 @@ final class ChunkRunner {
 
   private ChunkRunner() {}
 
-  static <A> ChunkResult run(List<A> chunk, Step<A> step) {
+  /**
+   * Runs each element of a chunk.
+   *
+   * @return the chunk's outcome in its wire form, see {@link ChunkResult#wire}
+   */
+  static <A> Object run(List<A> chunk, Step<A> step) {
     int n = chunk.size();
-    Object[] values = new Object[n];
+    ArrayList<Object> values = new ArrayList<>(n);
     String[] errors = null;
     for (int i = 0; i < n; i++) {
       String error;
       try {
         Object v = step.apply(chunk.get(i));
         if (v == null || v instanceof Serializable) {
-          values[i] = v;
+          values.add(v);
           continue;
         }
         error = "the result, of " + v.getClass().getName() + ", is not Serializable";
@@ -41,12 +47,13 @@ final class ChunkRunner {
       } catch (Exception | Error e) {
         error = describe(e);
       }
+      values.add(null);
       if (errors == null) {
         errors = new String[n];
       }
       errors[i] = error;
     }
-    return new ChunkResult(values, errors);
+    return ChunkResult.wire(values, errors);
   }
 
   private static String describe(Throwable t) {

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * The task sent for every chunk of a Full-mode iteration: applies the user's function, with the
  * worker's service and environment, to each element of the chunk, in order. One instance per
- * iteration, so it travels to each worker once.
+ * iteration, so it travels to each worker once. Its result is the chunk's outcome in the wire
+ * form of {@link ChunkResult#read}.
  *
  * <p>Immutable; thread-safe if the user's function is.
  *
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param <A> the element type
  * @param <B> the result type
  */
-public final class FullChunkFunction<Q, R, E, A, B> implements FullFunction<Q, R, E, ArrayList<A>, ChunkResult> {
+public final class FullChunkFunction<Q, R, E, A, B> implements FullFunction<Q, R, E, ArrayList<A>, Object> {
   private static final long serialVersionUID = 1L;
 
   /** The user's function, serialized with this wrapper. */
@@ -34,7 +35,7 @@ public final class FullChunkFunction<Q, R, E, A, B> implements FullFunction<Q, R
   }
 
   @Override
-  public ChunkResult apply(Service<Q, R> serv, E env, ArrayList<A> chunk) {
+  public Object apply(Service<Q, R> serv, E env, ArrayList<A> chunk) {
     return ChunkRunner.run(chunk, a -> f.apply(serv, env, a));
   }
 }
