@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -87,7 +89,8 @@ class IterStreamFaultTest {
 
   /**
    * Runs an iteration (given the {@code g} to use) while workers are killed at random, then
-   * checks what {@code g} saw and that no worker is left.
+   * checks what {@code g} saw and that no worker is left. Halfway through, {@code g} waits for
+   * the killer's second kill, so that a fast iteration cannot end before any worker was killed.
    */
   private static void underRandomKills(Consumer<Consumer<Optional<Long>>> iteration) throws InterruptedException {
     Set<Long> before = workerPids();
@@ -97,9 +100,16 @@ class IterStreamFaultTest {
     AtomicInteger kills = new AtomicInteger();
     AtomicBoolean iterating = new AtomicBoolean();
     Thread killer = killer(before, iterating, running, kills);
+    AtomicInteger delivered = new AtomicInteger();
     try {
       iteration.accept(r -> {
         iterating.set(true);
+        if (delivered.incrementAndGet() == ELEMENTS / 2) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (kills.get() < 2 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+          }
+        }
         if (r.isPresent()) {
           seen[r.get().intValue()]++;
         } else {
