@@ -526,32 +526,37 @@ public final class PoolEngine {
    */
   void onMessages(WorkerHandle h, List<Message> batch) {
     List<Runnable> outcomes = new ArrayList<>();
-    int i = 0;
-    while (i < batch.size()) {
-      if (!isOutcome(batch.get(i))) {
-        onMessage(h, batch.get(i++));
-        continue;
-      }
-      synchronized (lock) {
-        for (; i < batch.size() && isOutcome(batch.get(i)); i++) {
-          Message m = batch.get(i);
-          if (m instanceof Result result) {
-            PendingTask task = finish(h, result.taskId());
-            completed++;
-            outcomes.add(() -> deliver(h, task, result));
-          } else {
-            Failure failure = (Failure) m;
-            PendingTask task = finish(h, failure.taskId());
-            failed++;
-            outcomes.add(() -> fail(task, remoteFailure(h, task, failure)));
-          }
+    try {
+      int i = 0;
+      while (i < batch.size()) {
+        if (!isOutcome(batch.get(i))) {
+          onMessage(h, batch.get(i++));
+          continue;
         }
-        dispatch();
-        settle();
+        synchronized (lock) {
+          for (; i < batch.size() && isOutcome(batch.get(i)); i++) {
+            Message m = batch.get(i);
+            if (m instanceof Result result) {
+              PendingTask task = finish(h, result.taskId());
+              completed++;
+              outcomes.add(() -> deliver(h, task, result));
+            } else {
+              Failure failure = (Failure) m;
+              PendingTask task = finish(h, failure.taskId());
+              failed++;
+              outcomes.add(() -> fail(task, remoteFailure(h, task, failure)));
+            }
+          }
+          dispatch();
+          settle();
+        }
       }
-    }
-    if (!outcomes.isEmpty()) {
-      callbacks.runAll(outcomes);
+    } finally {
+      // Also when a frame further on breaks the protocol: the tasks already taken out of the
+      // worker must still be completed.
+      if (!outcomes.isEmpty()) {
+        callbacks.runAll(outcomes);
+      }
     }
   }
 

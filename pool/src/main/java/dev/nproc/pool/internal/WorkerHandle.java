@@ -107,8 +107,13 @@ final class WorkerHandle {
         List<Message> batch = new ArrayList<>();
         for (Message m = reader.read(); m != null; m = reader.read()) {
           batch.add(m);
-          while (batch.size() < MAX_BATCH && reader.hasBufferedInput()) {
-            batch.add(reader.read());
+          Exception broken = null; // a bad frame after good ones: the good ones are handled first
+          try {
+            while (batch.size() < MAX_BATCH && reader.hasBufferedInput()) {
+              batch.add(reader.read());
+            }
+          } catch (IOException | RuntimeException e) {
+            broken = e;
           }
           if (trace) {
             for (Message b : batch) {
@@ -117,6 +122,11 @@ final class WorkerHandle {
           }
           engine.onMessages(this, batch);
           batch.clear();
+          if (broken instanceof IOException e) {
+            throw e;
+          } else if (broken != null) {
+            throw (RuntimeException) broken;
+          }
         }
       }
     } catch (ProtocolException e) {
