@@ -30,16 +30,18 @@ class IterStreamStopTest {
   void iterStream_inputThrows_exceptionPropagatesAndWorkersGone() {
     Set<Long> pids = ConcurrentHashMap.newKeySet();
     AtomicBoolean closed = new AtomicBoolean();
-    Stream<Integer> input = IntStream.range(0, 100).boxed().map(x -> {
-      if (x == 30) {
-        throw new IllegalStateException("input broke at 30");
+    // Beyond the first window (2 workers), so that some results reach g before the input breaks.
+    int breakAt = IterStream.WINDOW_PER_WORKER * 2 + 30;
+    Stream<Integer> input = IntStream.range(0, breakAt + 100).boxed().map(x -> {
+      if (x == breakAt) {
+        throw new IllegalStateException("input broke at " + breakAt);
       }
       return x;
     }).onClose(() -> closed.set(true));
 
     assertThatThrownBy(() -> IterStream.iterStream(2, (Integer x) -> ProcessHandle.current().pid(),
         r -> pids.add(r.orElseThrow()), input)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("input broke at 30");
+        .hasMessageContaining("input broke at " + breakAt);
     assertThat(closed).isTrue();
     awaitGone(pids);
   }
