@@ -2,8 +2,6 @@ package dev.nproc.pool;
 
 import dev.nproc.core.FullFunction;
 import dev.nproc.core.TaskFailedException;
-import dev.nproc.pool.internal.PoolEngine;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -61,7 +59,7 @@ public interface FullPool<Q, R, E> extends WorkerPool {
    */
   static <Q, R, E> FullPool<Q, R, E> create(int nproc, Function<Q, CompletionStage<R>> serv, E env,
                                             PoolOptions options) {
-    return PoolEngine.start(nproc, Objects.requireNonNull(serv, "serv"), env, options).asFullPool();
+    return LocalPool.startFull(nproc, serv, env, options);
   }
 
   /**

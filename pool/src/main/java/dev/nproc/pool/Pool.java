@@ -2,7 +2,6 @@ package dev.nproc.pool;
 
 import dev.nproc.core.SerializableFunction;
 import dev.nproc.core.TaskFailedException;
-import dev.nproc.pool.internal.PoolEngine;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,7 +44,7 @@ public interface Pool extends WorkerPool {
    * @throws IllegalStateException if this JVM lacks flags nproc needs (the message lists them), or no worker could start
    */
   static Pool create(int nproc, PoolOptions options) {
-    return PoolEngine.start(nproc, null, null, options).asPool();
+    return LocalPool.start(nproc, options);
   }
 
   /**

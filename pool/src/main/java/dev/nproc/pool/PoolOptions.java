@@ -29,6 +29,13 @@ public final class PoolOptions {
   /** The default largest message between master and worker: 512 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 << 20;
 
+  /**
+   * The default most tasks a worker holds at once: the one it runs and the ones waiting in its
+   * pipe, sent ahead to hide the pipe's round trip. An idle worker never waits for them: the pool
+   * takes back a task a busy worker has not started.
+   */
+  public static final int DEFAULT_PIPELINE_DEPTH = 8;
+
   private final SerializableConsumer<WorkerInfo> init;
   private final List<String> jvmArgs;
   private final Path javaHome;
@@ -42,6 +49,7 @@ public final class PoolOptions {
   private final boolean respawn;
   private final Duration startupTimeout;
   private final int maxMessageSize;
+  private final int pipelineDepth;
   private final Codec codec;
   private final Consumer<WorkerFailure> onWorkerFailure;
   private final Consumer<String> errorLog;
@@ -62,6 +70,7 @@ public final class PoolOptions {
     respawn = b.respawn;
     startupTimeout = b.startupTimeout;
     maxMessageSize = b.maxMessageSize;
+    pipelineDepth = b.pipelineDepth;
     codec = b.codec;
     onWorkerFailure = b.onWorkerFailure;
     errorLog = b.errorLog;
@@ -108,6 +117,7 @@ public final class PoolOptions {
     b.respawn = respawn;
     b.startupTimeout = startupTimeout;
     b.maxMessageSize = maxMessageSize;
+    b.pipelineDepth = pipelineDepth;
     b.codec = codec;
     b.onWorkerFailure = onWorkerFailure;
     b.errorLog = errorLog;
@@ -181,6 +191,11 @@ public final class PoolOptions {
     return maxMessageSize;
   }
 
+  /** @return the most tasks a worker holds at once */
+  public int pipelineDepth() {
+    return pipelineDepth;
+  }
+
   /** @return the payload codec */
   public Codec codec() {
     return codec;
@@ -235,6 +250,7 @@ public final class PoolOptions {
     private boolean respawn = true;
     private Duration startupTimeout = Duration.ofSeconds(30);
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private int pipelineDepth = DEFAULT_PIPELINE_DEPTH;
     private Codec codec = Codec.fst();
     private Consumer<WorkerFailure> onWorkerFailure = failure -> { };
     private Consumer<String> errorLog = LOG::error;
@@ -437,6 +453,24 @@ public final class PoolOptions {
     }
 
     /**
+     * Sets the most tasks a worker holds at once: the one it runs and those sent ahead, waiting
+     * in its pipe, so that it starts the next as soon as it answers one. Deeper pipelines help
+     * tiny tasks; 1 sends a task only to an idle worker. Each task held costs the master and the
+     * worker its argument's bytes. Default: {@link #DEFAULT_PIPELINE_DEPTH}.
+     *
+     * @param pipelineDepth from 1 to 1024
+     * @return this builder
+     */
+    public Builder pipelineDepth(int pipelineDepth) {
+      once("pipelineDepth");
+      if (pipelineDepth < 1 || pipelineDepth > 1024) {
+        throw new IllegalArgumentException("PoolOptions.pipelineDepth must be from 1 to 1024, not " + pipelineDepth);
+      }
+      this.pipelineDepth = pipelineDepth;
+      return this;
+    }
+
+    /**
      * Sets the payload codec; its class needs a public no-argument constructor and must be on
      * the workers' classpath. Default: {@link Codec#fst()}.
      *
@@ -516,7 +550,7 @@ public final class PoolOptions {
     return "PoolOptions[name=" + name + ", jvmArgs=" + jvmArgs + ", javaHome=" + javaHome
         + ", workerOutput=" + workerOutput + ", taskTimeout=" + taskTimeout + ", maxTasksPerWorker="
         + maxTasksPerWorker + ", respawn=" + respawn + ", startupTimeout=" + startupTimeout
-        + ", maxMessageSize=" + maxMessageSize + ", codec=" + codec.getClass().getName() + "]";
+        + ", maxMessageSize=" + maxMessageSize + ", pipelineDepth=" + pipelineDepth + ", codec=" + codec.getClass().getName() + "]";
   }
 
 }

@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class IterStream {
   /**
    * How many chunks per worker may be out at once, counting chunks being handed over: four times
-   * as many as the pool pipelines to a worker (8). The chunks beyond those wait in the pool's
+   * as many as the pool pipelines to a worker by default
+   * ({@link dev.nproc.pool.PoolOptions#DEFAULT_PIPELINE_DEPTH}). The chunks beyond those wait in the pool's
    * queue, and the pool sends one the moment a worker answers, without waiting for the consuming
    * thread to wake up and submit it; for small chunks that doubles the throughput. Memory stays
    * bounded by {@code 32 x nproc x granularity} elements.

@@ -1,11 +1,11 @@
 package dev.nproc.pool.internal;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 /**
- * A task between {@code submit} and its completion: its encoded function and argument and the
- * future handed to the caller. Mutable fields are guarded by the engine's lock.
+ * A task between {@code submit} and its completion: its encoded function and argument, how its
+ * outcome reaches the caller, and the future handed to the caller. Mutable fields are guarded by
+ * the engine's lock.
  */
 final class PendingTask {
   final long id;
@@ -14,20 +14,38 @@ final class PendingTask {
   final byte[] argument;
   /** Whether the argument is a {@code byte[]} (a copy of the caller's) that travels without the codec. */
   final boolean rawArgument;
-  /** {@code true} for {@code submit} (failure is logged and the result is {@code Optional.empty()}), {@code false} for {@code call}. */
-  final boolean optional;
+  /** How the outcome completes {@link #future}: {@code submit}'s way or {@code call}'s. */
+  final Delivery delivery;
   final CompletableFuture<Object> future = new CompletableFuture<>();
 
-  /** When the worker is taken to have started it (it reached the head of the worker's queue), or 0. */
-  long startedNanos;
-  /** The pending timeout check, or {@code null}. */
-  ScheduledFuture<?> timeout;
+  /** Whether the worker is taken to have started it: it reached the head of the worker's queue. */
+  boolean started;
+  /** The pending time-out check, or {@code null}. */
+  Scheduler.Cancellable timeout;
 
-  PendingTask(long id, FunctionRegistry.Encoded function, byte[] argument, boolean rawArgument, boolean optional) {
+  PendingTask(long id, FunctionRegistry.Encoded function, byte[] argument, boolean rawArgument, Delivery delivery) {
     this.id = id;
     this.function = function;
     this.argument = argument;
     this.rawArgument = rawArgument;
-    this.optional = optional;
+    this.delivery = delivery;
+  }
+
+  /** Whether the caller gave up on it (cancelled its future) before it was sent. */
+  boolean abandoned() {
+    return future.isDone();
+  }
+
+  /** Calls off its time-out check, if any. */
+  void stopClock() {
+    if (timeout != null) {
+      timeout.cancel();
+      timeout = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "task " + id;
   }
 }

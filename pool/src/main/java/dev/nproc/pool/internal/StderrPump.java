@@ -1,6 +1,5 @@
 package dev.nproc.pool.internal;
 
-import dev.nproc.pool.WorkerOutput;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +15,7 @@ import java.util.List;
 
 /**
  * Reads a worker's stderr line by line on a thread of its own and sends each line where the
- * pool's {@link WorkerOutput} says, keeping the last {@link #KEPT_LINES} for failure reports.
+ * pool's output setting says (the master's stderr with a prefix, a file, or nowhere), keeping the last {@link #KEPT_LINES} for failure reports.
  *
  * <p>Concurrency: the pump thread is the only writer of the kept lines; {@link #lastLines}
  * copies them under the same lock. Lines to the master's stderr are printed whole, under
@@ -28,13 +27,13 @@ final class StderrPump {
   private final ArrayDeque<String> kept = new ArrayDeque<>();
   private final Thread thread;
 
-  StderrPump(InputStream stderr, WorkerOutput output, String prefix, Path file, String threadName) {
-    thread = new Thread(() -> pump(stderr, output, prefix, file), threadName);
+  StderrPump(InputStream stderr, boolean discard, String prefix, Path file, String threadName) {
+    thread = new Thread(() -> pump(stderr, discard, prefix, file), threadName);
     thread.setDaemon(true);
     thread.start();
   }
 
-  private void pump(InputStream stderr, WorkerOutput output, String prefix, Path file) {
+  private void pump(InputStream stderr, boolean discard, String prefix, Path file) {
     PrintStream console = System.err;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8));
          Writer log = file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8,
@@ -52,7 +51,7 @@ final class StderrPump {
           if (!in.ready()) {
             log.flush();
           }
-        } else if (!output.isDiscard()) {
+        } else if (!discard) {
           console.println(prefix + line);
         }
       }

@@ -1,7 +1,6 @@
 package dev.nproc.pool.internal;
 
 import dev.nproc.core.internal.JvmFlags;
-import dev.nproc.pool.PoolOptions;
 import dev.nproc.pool.internal.worker.WorkerMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ final class WorkerCommand {
   private final String classpath;
   private final List<String> main;
 
-  WorkerCommand(PoolOptions options) {
+  WorkerCommand(EngineConfig options) {
     javaHome = options.javaHome() != null ? options.javaHome() : Path.of(System.getProperty("java.home"));
     Path javaPath = javaHome.resolve("bin").resolve(isWindows() ? "java.exe" : "java");
     if (!Files.isExecutable(javaPath)) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nproc.pool.Pool;
 import dev.nproc.pool.PoolOptions;
+import dev.nproc.pool.testing.EngineConfigs;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -135,7 +136,7 @@ class ClassDataArchiveTest {
   }
 
   private static Path expectedArchive(PoolOptions options) {
-    ClassDataArchive archive = ClassDataArchive.forWorkers("test", new WorkerCommand(options),
+    ClassDataArchive archive = ClassDataArchive.forWorkers("test", new WorkerCommand(EngineConfigs.of(options)),
         new ProcessBuilder().environment(), null, s -> { });
     assertThat(archive.disabledReason()).isNull();
     return archive.archive();
@@ -252,7 +253,7 @@ class ClassDataArchiveTest {
     assertThat(expectedArchive(base)).isNotEqualTo(first);
 
     ClassDataArchive own = ClassDataArchive.forWorkers("test",
-        new WorkerCommand(base.toBuilder().jvmArgs(List.of("-Xshare:off")).build()), Map.of(), null, s -> { });
+        new WorkerCommand(EngineConfigs.of(base.toBuilder().jvmArgs(List.of("-Xshare:off")).build())), Map.of(), null, s -> { });
     assertThat(own.disabledReason()).contains("-Xshare:off");
     assertThat(own.nextLaunch().flags()).isEmpty();
   }

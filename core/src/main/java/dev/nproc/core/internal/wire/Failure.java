@@ -9,7 +9,7 @@ import net.openhft.chronicle.bytes.BytesOut;
  * (class name, message, stack trace), which always arrives, and encoded, which the master uses
  * as the cause when it can decode it.
  */
-public final class Failure extends Message {
+public final class Failure extends MasterBound {
   /** The task id a failure of the init hook carries. */
   public static final long INIT_TASK_ID = -1;
 
@@ -105,5 +105,10 @@ public final class Failure extends Message {
     message = readText(in);
     stackTrace = readText(in);
     exception = readBytes(in);
+  }
+
+  @Override
+  public void deliverTo(MasterInbox inbox) {
+    inbox.failure(this);
   }
 }

@@ -18,6 +18,11 @@ public final class FrameWriter {
   public static final short MARKER = 0x4E50;
   /** The size of a frame's header: marker, length, kind, payload length. */
   public static final int HEADER_SIZE = 11;
+  /**
+   * What a frame's own fields may take beside its payloads: the allowance that every check of a
+   * payload against {@code maxMessageSize} makes, in one place ({@link #fits}).
+   */
+  public static final int ENVELOPE_ALLOWANCE = 64;
   /** A buffer grown past this (by large fields) is dropped after its frame, so a pool does not keep it. */
   private static final int KEPT_BUFFER = 1 << 20;
 
@@ -34,6 +39,19 @@ public final class FrameWriter {
   public FrameWriter(OutputStream out, int maxMessageSize) {
     this.out = out;
     this.maxMessageSize = maxMessageSize;
+  }
+
+  /**
+   * Tells whether payloads of this many bytes in all fit in one frame under the limit, with the
+   * {@link #ENVELOPE_ALLOWANCE} for the frame's own fields. Callers check before they build a
+   * message, so that an oversized value is refused with a message that names it.
+   *
+   * @param payloadBytes the payloads' bytes (a task's function and argument, a result, ...)
+   * @param maxMessageSize the largest body allowed
+   * @return whether they fit
+   */
+  public static boolean fits(long payloadBytes, int maxMessageSize) {
+    return payloadBytes + ENVELOPE_ALLOWANCE <= maxMessageSize;
   }
 
   /**

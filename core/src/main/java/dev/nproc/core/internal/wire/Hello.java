@@ -4,7 +4,7 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /** The worker's first message: who speaks, in which protocol version. */
-public final class Hello extends Message {
+public final class Hello extends MasterBound {
   /** The magic number that opens every worker's stream: "NPRO". */
   public static final int MAGIC = 0x4E50524F;
   /** The protocol version this build speaks. */
@@ -87,5 +87,10 @@ public final class Hello extends Message {
     version = in.readInt();
     pid = in.readLong();
     javaVersion = readText(in);
+  }
+
+  @Override
+  public void deliverTo(MasterInbox inbox) {
+    inbox.hello(this);
   }
 }

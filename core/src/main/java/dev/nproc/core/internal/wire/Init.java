@@ -4,7 +4,7 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /** The master's first message to a worker: its identity, its init hook and its environment. */
-public final class Init extends Message {
+public final class Init extends WorkerBound {
   private int workerId;
   private int generation;
   private byte[] init = NONE;
@@ -79,5 +79,10 @@ public final class Init extends Message {
     workerId = in.readInt();
     generation = in.readInt();
     init = readBytes(in);
+  }
+
+  @Override
+  public void deliverTo(WorkerInbox inbox) {
+    inbox.init(this);
   }
 }

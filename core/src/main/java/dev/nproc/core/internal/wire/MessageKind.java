@@ -23,9 +23,9 @@ public enum MessageKind {
   /** Master to worker: finish the tasks received, then exit. */
   SHUTDOWN(9, Shutdown::new),
   /** Master to worker: give back a task received but not started, so an idle worker can run it. */
-  REVOKE(10, Revoke::blankRevoke),
+  REVOKE(10, Revoke::new),
   /** Worker to master: the revoked task was given back unstarted; it is the master's again. */
-  REVOKED(11, Revoke::blankRevoked);
+  REVOKED(11, Revoked::new);
 
   private static final MessageKind[] BY_CODE = new MessageKind[16];
 

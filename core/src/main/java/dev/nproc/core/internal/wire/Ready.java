@@ -4,7 +4,7 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /** The worker has run its init hook and takes tasks. */
-public final class Ready extends Message {
+public final class Ready extends MasterBound {
   private long pid;
 
   Ready() {}
@@ -36,5 +36,10 @@ public final class Ready extends Message {
   @Override
   protected void readBody(BytesIn<?> in) {
     pid = in.readLong();
+  }
+
+  @Override
+  public void deliverTo(MasterInbox inbox) {
+    inbox.ready(this);
   }
 }

@@ -4,7 +4,7 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /** A task's result, encoded by the codec. */
-public final class Result extends Message {
+public final class Result extends MasterBound {
   private long taskId;
   private byte[] value = NONE;
   private boolean rawValue;
@@ -74,5 +74,10 @@ public final class Result extends Message {
   protected void readBody(BytesIn<?> in) {
     taskId = in.readLong();
     rawValue = in.readBoolean();
+  }
+
+  @Override
+  public void deliverTo(MasterInbox inbox) {
+    inbox.result(this);
   }
 }

@@ -4,37 +4,21 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /**
- * A task taken back from a worker that has not started it: {@link MessageKind#REVOKE} asks for
- * it, {@link MessageKind#REVOKED} confirms it was given back unstarted. A worker that already
- * started the task ignores the request and sends the task's result as usual, so a task runs once.
+ * The master asks a worker to give back a task it received but has not started, so that an idle
+ * worker can run it. A worker that already started the task ignores the request and sends the
+ * task's result as usual, so a task runs once; one that had not answers {@link Revoked}.
  */
-public final class Revoke extends Message {
-  private MessageKind kind;
+public final class Revoke extends WorkerBound {
   private long taskId;
 
-  private Revoke(MessageKind kind) {
-    this.kind = kind;
-  }
-
-  static Revoke blankRevoke() {
-    return new Revoke(MessageKind.REVOKE);
-  }
-
-  static Revoke blankRevoked() {
-    return new Revoke(MessageKind.REVOKED);
-  }
+  Revoke() {}
 
   /**
-   * Creates a revoke or revoked message.
+   * Creates a revoke message.
    *
-   * @param kind {@link MessageKind#REVOKE} or {@link MessageKind#REVOKED}
    * @param taskId the task's id
    */
-  public Revoke(MessageKind kind, long taskId) {
-    if (kind != MessageKind.REVOKE && kind != MessageKind.REVOKED) {
-      throw new IllegalArgumentException("not a revoke kind: " + kind);
-    }
-    this.kind = kind;
+  public Revoke(long taskId) {
     this.taskId = taskId;
   }
 
@@ -45,7 +29,7 @@ public final class Revoke extends Message {
 
   @Override
   public MessageKind kind() {
-    return kind;
+    return MessageKind.REVOKE;
   }
 
   @Override
@@ -56,5 +40,10 @@ public final class Revoke extends Message {
   @Override
   protected void readBody(BytesIn<?> in) {
     taskId = in.readLong();
+  }
+
+  @Override
+  public void deliverTo(WorkerInbox inbox) {
+    inbox.revoke(this);
   }
 }

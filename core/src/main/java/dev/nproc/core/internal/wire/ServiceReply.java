@@ -4,7 +4,7 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /** The master's answer to a {@link ServiceRequest}: a value, or why there is none. */
-public final class ServiceReply extends Message {
+public final class ServiceReply extends WorkerBound {
   private long requestId;
   private byte[] response = NONE;
   private String error;
@@ -69,5 +69,10 @@ public final class ServiceReply extends Message {
   protected void readBody(BytesIn<?> in) {
     requestId = in.readLong();
     error = readText(in);
+  }
+
+  @Override
+  public void deliverTo(WorkerInbox inbox) {
+    inbox.serviceReply(this);
   }
 }

@@ -4,7 +4,7 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /** A running task asks the master's service something (Full mode). */
-public final class ServiceRequest extends Message {
+public final class ServiceRequest extends MasterBound {
   private long taskId;
   private long requestId;
   private byte[] request = NONE;
@@ -64,5 +64,10 @@ public final class ServiceRequest extends Message {
   protected void readBody(BytesIn<?> in) {
     taskId = in.readLong();
     requestId = in.readLong();
+  }
+
+  @Override
+  public void deliverTo(MasterInbox inbox) {
+    inbox.serviceRequest(this);
   }
 }

@@ -4,7 +4,7 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /** The master tells a worker to finish the tasks it has received and exit. */
-public final class Shutdown extends Message {
+public final class Shutdown extends WorkerBound {
   /** Creates a shutdown message. */
   public Shutdown() {}
 
@@ -21,5 +21,10 @@ public final class Shutdown extends Message {
   @Override
   protected void readBody(BytesIn<?> in) {
     // no fields
+  }
+
+  @Override
+  public void deliverTo(WorkerInbox inbox) {
+    inbox.shutdown(this);
   }
 }

@@ -7,7 +7,7 @@ import net.openhft.chronicle.bytes.BytesOut;
  * Run a function on an argument. The function travels once per worker: it is named by
  * {@code functionId}, and its bytes are sent only when the worker does not hold it yet.
  */
-public final class Task extends Message {
+public final class Task extends WorkerBound {
   private long taskId;
   private long functionId;
   private byte[] function = NONE;
@@ -104,5 +104,10 @@ public final class Task extends Message {
     functionId = in.readLong();
     function = readBytes(in);
     rawArgument = in.readBoolean();
+  }
+
+  @Override
+  public void deliverTo(WorkerInbox inbox) {
+    inbox.task(this);
   }
 }

@@ -44,8 +44,8 @@ class FrameTest {
         new ServiceRequest(7, 11, new byte[] {4}),
         new ServiceReply(11, Message.NONE, "serv failed"),
         new Shutdown(),
-        new Revoke(MessageKind.REVOKE, 5),
-        new Revoke(MessageKind.REVOKED, 5));
+        new Revoke(5),
+        new Revoked(5));
     assertThat(all.stream().map(Message::kind).distinct()).hasSize(MessageKind.values().length);
     FrameReader reader = reader(frames(all.toArray(new Message[0])));
     for (Message expected : all) {

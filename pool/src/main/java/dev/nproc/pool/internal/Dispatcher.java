@@ -1,0 +1,403 @@
+package dev.nproc.pool.internal;
+
+import dev.nproc.core.internal.wire.FunctionCache;
+import dev.nproc.core.internal.wire.ProtocolException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Where each task is: in the queue, or in the pipeline of one worker. Events in (a task
+ * submitted, a worker ready, a result, a revoke confirmed, a worker lost), actions out through
+ * its {@link Port} (send a task, revoke one, start a task's clock). No threads, no clock, no I/O:
+ * the engine calls it under its lock, and its tests call it directly.
+ *
+ * <h2>Exactly once</h2>
+ * A task is in exactly one place: the queue, one lane's {@code inFlight}, or handed back to the
+ * caller of an event ({@link #finished}, {@link #lost}, {@link #drainAll}). It leaves a lane only
+ * through that worker's result, its revoke confirmation or its loss. A worker runs its tasks in
+ * the order received, so when it is lost only the oldest task it holds can have started: that one
+ * is handed back to fail, the others go back to the head of the queue, unstarted, in their order.
+ *
+ * <h2>Pipelining and revoke</h2>
+ * A worker's lane holds up to {@code pipelineDepth} tasks, to hide the pipe's round trip; tasks go
+ * to the open lane with the fewest, ties broken by a rotating start. When the queue is empty and a
+ * lane is idle while another holds tasks it has not started, the dispatcher revokes the youngest
+ * of the fullest lane (one revoke at a time per lane); the worker gives it back if it has not
+ * started it, and the task goes to the head of the queue. So an idle worker never waits while
+ * another has a queue.
+ *
+ * <h2>Function cache twin</h2>
+ * Each lane keeps the ids of the functions its worker holds ({@link FunctionCache}), updated in
+ * the order tasks are sent, so a function's bytes go to each worker once.
+ *
+ * <p>Not thread-safe: one caller at a time (the engine's lock).
+ */
+final class Dispatcher {
+  /** What the dispatcher asks of the engine, under the engine's lock; none of these may block. */
+  interface Port {
+    /**
+     * Sends a task to the worker of {@code slot}.
+     *
+     * @param slot the worker's slot
+     * @param task the task
+     * @param withFunction whether the function's bytes go too (the worker does not hold them)
+     */
+    void send(int slot, PendingTask task, boolean withFunction);
+
+    /**
+     * Asks the worker of {@code slot} to give a task back unstarted.
+     *
+     * @param slot the worker's slot
+     * @param taskId the task
+     */
+    void revoke(int slot, long taskId);
+
+    /**
+     * A task reached the head of its worker's pipeline: the worker is taken to run it now.
+     *
+     * @param slot the worker's slot
+     * @param task the task
+     */
+    void started(int slot, PendingTask task);
+
+    /**
+     * A task whose caller gave up while it was queued was dropped unsent.
+     *
+     * @param task the task
+     */
+    void dropped(PendingTask task);
+
+    /**
+     * The worker of {@code slot} was handed its last task ({@code maxTasksPerWorker}) and holds
+     * nothing more: its lane is closed, the worker may be recycled.
+     *
+     * @param slot the worker's slot
+     */
+    void drained(int slot);
+  }
+
+  /** What a lost worker leaves: the task it may have been running, and how many went back to the queue. */
+  record Loss(PendingTask running, int requeued) {}
+
+  /** One worker's pipeline. */
+  private static final class Lane {
+    final LinkedHashMap<Long, PendingTask> inFlight = new LinkedHashMap<>();
+    final FunctionCache<Boolean> functions = new FunctionCache<>();
+    /** Tasks handed to this worker, for maxTasksPerWorker. */
+    int assigned;
+    /** The task a revoke was sent for, or 0. */
+    long revoking;
+    /** Whether it takes tasks: not once its worker is condemned or drained. */
+    boolean open = true;
+
+    PendingTask head() {
+      return inFlight.isEmpty() ? null : inFlight.values().iterator().next();
+    }
+  }
+
+  private final int pipelineDepth;
+  private final int maxTasksPerWorker;
+  private final Port port;
+  private final ArrayDeque<PendingTask> queue = new ArrayDeque<>();
+  /** By slot; {@code null} where no worker takes tasks. */
+  private final Lane[] lanes;
+  private int cursor;
+  private int inFlight;
+
+  /**
+   * Creates a dispatcher.
+   *
+   * @param slots the number of workers
+   * @param pipelineDepth the most tasks a worker holds
+   * @param maxTasksPerWorker tasks after which a worker's lane closes for good, or 0 for never
+   * @param port the engine
+   */
+  Dispatcher(int slots, int pipelineDepth, int maxTasksPerWorker, Port port) {
+    if (pipelineDepth < 1) {
+      throw new IllegalArgumentException("pipelineDepth must be at least 1, not " + pipelineDepth);
+    }
+    this.lanes = new Lane[slots];
+    this.pipelineDepth = pipelineDepth;
+    this.maxTasksPerWorker = maxTasksPerWorker;
+    this.port = port;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  /**
+   * A task to run: queued, then dispatched if a worker has room.
+   *
+   * @param task the task
+   */
+  void submit(PendingTask task) {
+    queue.add(task);
+    dispatch();
+  }
+
+  /**
+   * The worker of {@code slot} is ready: a new lane, with an empty function cache.
+   *
+   * @param slot the slot
+   */
+  void open(int slot) {
+    if (lanes[slot] != null) {
+      throw new IllegalStateException("slot " + slot + " already has a lane");
+    }
+    lanes[slot] = new Lane();
+    dispatch();
+  }
+
+  /**
+   * The worker of {@code slot} takes no more tasks (it will be killed); what it holds stays
+   * there until it answers or is lost, and nothing is revoked from it.
+   *
+   * @param slot the slot
+   */
+  void condemn(int slot) {
+    Lane lane = lanes[slot];
+    if (lane != null) {
+      lane.open = false;
+    }
+  }
+
+  /**
+   * Removes the lane of a worker that holds nothing and is told to exit (the pool is closing).
+   *
+   * @param slot the slot
+   */
+  void retire(int slot) {
+    Lane lane = lanes[slot];
+    if (lane != null && !lane.inFlight.isEmpty()) {
+      throw new IllegalStateException("slot " + slot + " still holds " + lane.inFlight.size() + " tasks");
+    }
+    lanes[slot] = null;
+  }
+
+  /**
+   * A worker answered a task (result or failure).
+   *
+   * @param slot the worker's slot
+   * @param taskId the task
+   * @return the task, now out of the dispatcher
+   * @throws ProtocolException if the worker does not hold that task
+   */
+  PendingTask finished(int slot, long taskId) {
+    Lane lane = lanes[slot];
+    PendingTask task = lane == null ? null : lane.inFlight.remove(taskId);
+    if (task == null) {
+      throw new ProtocolException("the worker answered task " + taskId + ", which it does not hold");
+    }
+    inFlight--;
+    if (lane.revoking == taskId) {
+      lane.revoking = 0;
+    }
+    startHead(slot, lane);
+    if (maxTasksPerWorker > 0 && lane.assigned >= maxTasksPerWorker && lane.inFlight.isEmpty() && lane.open) {
+      lanes[slot] = null;
+      port.drained(slot);
+    }
+    dispatch();
+    return task;
+  }
+
+  /**
+   * A worker gave a revoked task back unstarted: it goes to the head of the queue.
+   *
+   * @param slot the worker's slot
+   * @param taskId the task
+   * @throws ProtocolException if the worker does not hold that task
+   */
+  void revoked(int slot, long taskId) {
+    Lane lane = lanes[slot];
+    PendingTask task = lane == null ? null : lane.inFlight.remove(taskId);
+    if (task == null) {
+      throw new ProtocolException("the worker gave back task " + taskId + ", which it does not hold");
+    }
+    inFlight--;
+    lane.revoking = 0;
+    lane.assigned--;
+    task.started = false;
+    queue.addFirst(task);
+    dispatch();
+  }
+
+  /**
+   * The worker of {@code slot} is gone: its lane closes; its oldest task is handed back (it may
+   * have run), the others go back to the head of the queue, in order, unstarted.
+   *
+   * @param slot the slot
+   * @return what it held; {@code running} is {@code null} if it held nothing
+   */
+  Loss lost(int slot) {
+    Lane lane = lanes[slot];
+    lanes[slot] = null;
+    if (lane == null || lane.inFlight.isEmpty()) {
+      dispatch();
+      return new Loss(null, 0);
+    }
+    List<PendingTask> tasks = new ArrayList<>(lane.inFlight.values());
+    inFlight -= tasks.size();
+    for (int i = tasks.size() - 1; i >= 1; i--) {
+      PendingTask t = tasks.get(i);
+      t.started = false;
+      queue.addFirst(t);
+    }
+    dispatch();
+    return new Loss(tasks.get(0), tasks.size() - 1);
+  }
+
+  /**
+   * Takes every task out, queued and in flight: the pool is terminated.
+   *
+   * @return the tasks
+   */
+  List<PendingTask> drainAll() {
+    List<PendingTask> all = drainQueue();
+    for (int i = 0; i < lanes.length; i++) {
+      if (lanes[i] != null) {
+        all.addAll(lanes[i].inFlight.values());
+        lanes[i] = null;
+      }
+    }
+    inFlight = 0;
+    return all;
+  }
+
+  /**
+   * Takes every queued task out: no worker is left to run them.
+   *
+   * @return the tasks
+   */
+  List<PendingTask> drainQueue() {
+    List<PendingTask> tasks = new ArrayList<>(queue);
+    queue.clear();
+    return tasks;
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** @return tasks waiting for a worker */
+  int queued() {
+    return queue.size();
+  }
+
+  /** @return tasks held by workers */
+  int inFlight() {
+    return inFlight;
+  }
+
+  /** @return whether any task is queued or in flight */
+  boolean hasWork() {
+    return inFlight > 0 || !queue.isEmpty();
+  }
+
+  /**
+   * Tells whether the worker of {@code slot} runs {@code taskId} now (it is the head of its lane).
+   *
+   * @param slot the slot
+   * @param taskId the task
+   * @return whether it does
+   */
+  boolean runs(int slot, long taskId) {
+    Lane lane = lanes[slot];
+    PendingTask head = lane == null ? null : lane.head();
+    return head != null && head.id == taskId;
+  }
+
+  /**
+   * Returns how many tasks the worker of {@code slot} holds.
+   *
+   * @param slot the slot
+   * @return the count, 0 without a lane
+   */
+  int holding(int slot) {
+    Lane lane = lanes[slot];
+    return lane == null ? 0 : lane.inFlight.size();
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private void dispatch() {
+    while (!queue.isEmpty()) {
+      int best = -1;
+      int bestSize = Integer.MAX_VALUE;
+      // Start the scan one slot further each time, so ties do not always go to slot 0.
+      int start = Math.floorMod(cursor++, lanes.length);
+      for (int i = 0; i < lanes.length; i++) {
+        int slot = (start + i) % lanes.length;
+        Lane lane = lanes[slot];
+        if (lane != null && lane.open && lane.inFlight.size() < capacity(lane) && lane.inFlight.size() < bestSize) {
+          best = slot;
+          bestSize = lane.inFlight.size();
+        }
+      }
+      if (best < 0) {
+        return;
+      }
+      PendingTask task = queue.poll();
+      if (task.abandoned()) {
+        port.dropped(task);
+        continue;
+      }
+      send(best, lanes[best], task);
+    }
+    revokeForIdleWorkers();
+  }
+
+  private int capacity(Lane lane) {
+    return maxTasksPerWorker == 0 ? pipelineDepth : Math.min(pipelineDepth, maxTasksPerWorker - lane.assigned);
+  }
+
+  private void send(int slot, Lane lane, PendingTask task) {
+    lane.inFlight.put(task.id, task);
+    lane.assigned++;
+    inFlight++;
+    long functionId = task.function.id();
+    boolean withFunction = lane.functions.lookUp(functionId) == null;
+    if (withFunction) {
+      lane.functions.store(functionId, Boolean.TRUE);
+    }
+    port.send(slot, task, withFunction);
+    if (lane.inFlight.size() == 1) {
+      startHead(slot, lane);
+    }
+  }
+
+  /** The oldest task in flight is the one the worker runs now: say so once. */
+  private void startHead(int slot, Lane lane) {
+    PendingTask head = lane.head();
+    if (head != null && !head.started) {
+      head.started = true;
+      port.started(slot, head);
+    }
+  }
+
+  private void revokeForIdleWorkers() {
+    for (Lane idle : lanes) {
+      if (idle == null || !idle.open || !idle.inFlight.isEmpty()) {
+        continue;
+      }
+      int victim = -1;
+      for (int slot = 0; slot < lanes.length; slot++) {
+        Lane lane = lanes[slot];
+        if (lane != null && lane.open && lane.inFlight.size() > 1 && lane.revoking == 0
+            && (victim < 0 || lane.inFlight.size() > lanes[victim].inFlight.size())) {
+          victim = slot;
+        }
+      }
+      if (victim < 0) {
+        return;
+      }
+      Lane lane = lanes[victim];
+      PendingTask youngest = null;
+      for (Iterator<PendingTask> it = lane.inFlight.values().iterator(); it.hasNext(); ) {
+        youngest = it.next();
+      }
+      lane.revoking = youngest.id;
+      port.revoke(victim, youngest.id);
+    }
+  }
+}

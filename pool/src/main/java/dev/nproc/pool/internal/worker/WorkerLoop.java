@@ -1,0 +1,284 @@
+package dev.nproc.pool.internal.worker;
+
+import dev.nproc.core.Codec;
+import dev.nproc.core.CodecException;
+import dev.nproc.core.FullFunction;
+import dev.nproc.core.SerializableConsumer;
+import dev.nproc.core.SerializableFunction;
+import dev.nproc.core.Service;
+import dev.nproc.core.ServiceException;
+import dev.nproc.core.TaskFailedException;
+import dev.nproc.core.WorkerInfo;
+import dev.nproc.core.internal.wire.Failure;
+import dev.nproc.core.internal.wire.FrameWriter;
+import dev.nproc.core.internal.wire.FunctionCache;
+import dev.nproc.core.internal.wire.Init;
+import dev.nproc.core.internal.wire.Link;
+import dev.nproc.core.internal.wire.MasterBound;
+import dev.nproc.core.internal.wire.Ready;
+import dev.nproc.core.internal.wire.Result;
+import dev.nproc.core.internal.wire.Revoke;
+import dev.nproc.core.internal.wire.Revoked;
+import dev.nproc.core.internal.wire.ServiceReply;
+import dev.nproc.core.internal.wire.ServiceRequest;
+import dev.nproc.core.internal.wire.Shutdown;
+import dev.nproc.core.internal.wire.Task;
+import dev.nproc.core.internal.wire.WorkerBound;
+import dev.nproc.core.internal.wire.WorkerInbox;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A worker's loop: what it does with each message of its master, and the thread that runs its
+ * tasks.
+ *
+ * <h2>Concurrency</h2>
+ * Two threads. The main thread reads the link ({@link #run}) and only sorts messages, as this
+ * {@link WorkerInbox}: tasks and the init go to the job queue, service replies complete the
+ * waiting request, a revoke takes a task back out of the job queue if it is still there. The task
+ * thread runs jobs one at a time, in the order received. A job leaves the queue either by the task
+ * thread's {@code take} or by a revoke's {@code remove}, never both: the deque's lock decides, so a
+ * task runs at most once. Each thread sends its own frames on the link, which writes and flushes
+ * them on that thread: a result never waits behind the next task.
+ */
+final class WorkerLoop implements WorkerInbox {
+  private final Codec codec;
+  private final int maxMessageSize;
+  private final Link<MasterBound, WorkerBound> link;
+  private final long pid;
+  private final LinkedBlockingDeque<Runnable> jobs = new LinkedBlockingDeque<>();
+  private final Map<Long, Runnable> queuedTasks = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<ServiceReply>> requests = new ConcurrentHashMap<>();
+  private final AtomicLong nextRequestId = new AtomicLong(1);
+  /** Read and written by the main thread only. */
+  private final FunctionCache<CachedFunction> functions = new FunctionCache<>();
+  /** Written by the init job, read by later jobs: all on the task thread. */
+  private Object env;
+
+  WorkerLoop(Codec codec, int maxMessageSize, Link<MasterBound, WorkerBound> link, long pid) {
+    this.codec = codec;
+    this.maxMessageSize = maxMessageSize;
+    this.link = link;
+    this.pid = pid;
+  }
+
+  /** Starts the task thread and reads the master's messages on this thread until the end. Never returns. */
+  void run() {
+    Thread taskThread = new Thread(this::runJobs, "nproc-worker-task");
+    taskThread.setDaemon(true); // the reader decides when the worker ends
+    taskThread.start();
+    try {
+      link.receive(this::handle);
+    } catch (Throwable e) {
+      // Anything, an Error included: a worker that cannot read its master must not linger.
+      System.err.println("nproc worker: cannot go on reading the master's frames: " + e);
+      Runtime.getRuntime().halt(WorkerMain.EXIT_PROTOCOL_ERROR);
+    }
+    // The master closed our stdin: it is gone, or it terminated the pool.
+    Runtime.getRuntime().halt(WorkerMain.EXIT_MASTER_GONE);
+  }
+
+  private void handle(List<WorkerBound> batch) {
+    for (WorkerBound message : batch) {
+      message.deliverTo(this);
+    }
+  }
+
+  @Override
+  public void init(Init init) {
+    jobs.add(() -> runInit(init));
+  }
+
+  @Override
+  public void task(Task task) {
+    CachedFunction function;
+    if (task.function().length > 0) {
+      function = new CachedFunction(task.function());
+      functions.store(task.functionId(), function);
+    } else {
+      function = functions.lookUp(task.functionId());
+      if (function == null) {
+        function = CachedFunction.missing(task.functionId());
+      }
+    }
+    CachedFunction f = function;
+    Runnable job = () -> runTask(task, f);
+    queuedTasks.put(task.taskId(), job);
+    jobs.add(job);
+  }
+
+  @Override
+  public void serviceReply(ServiceReply reply) {
+    CompletableFuture<ServiceReply> waiting = requests.remove(reply.requestId());
+    if (waiting != null) {
+      waiting.complete(reply);
+    }
+  }
+
+  @Override
+  public void revoke(Revoke revoke) {
+    long taskId = revoke.taskId();
+    Runnable job = queuedTasks.get(taskId);
+    if (job != null && jobs.remove(job)) {
+      queuedTasks.remove(taskId);
+      link.send(new Revoked(taskId));
+    }
+  }
+
+  @Override
+  public void shutdown(Shutdown shutdown) {
+    jobs.add(() -> System.exit(0)); // every job before it is done, and its frame written
+    awaitExit();
+  }
+
+  /**
+   * Stops reading after SHUTDOWN, the master's last frame, and waits for the shutdown job to end
+   * the JVM. A thread blocked in a native read of stdin would make that exit wait about 300 ms:
+   * the JVM waits for threads in native code to stop before it exits. Nothing is lost: the
+   * master sends SHUTDOWN only to a worker that holds no task, and the watch on the parent
+   * process still ends the worker if the master goes now.
+   */
+  private static void awaitExit() {
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // keep waiting: only the shutdown job ends this worker
+      }
+    }
+  }
+
+  private void runJobs() {
+    while (true) {
+      Runnable job;
+      try {
+        job = jobs.take();
+      } catch (InterruptedException e) {
+        continue;
+      }
+      job.run();
+    }
+  }
+
+  /** Decodes the environment and runs the init hook, then reports ready; or reports the failure and exits. */
+  private void runInit(Init init) {
+    try {
+      if (init.env().length > 0) {
+        env = codec.decode(init.env(), 0, init.env().length);
+      }
+      if (init.init().length > 0) {
+        @SuppressWarnings("unchecked")
+        SerializableConsumer<WorkerInfo> hook =
+            (SerializableConsumer<WorkerInfo>) codec.decode(init.init(), 0, init.init().length);
+        hook.accept(new WorkerInfo(init.workerId(), pid, init.generation()));
+      }
+      link.send(new Ready(pid));
+    } catch (Throwable t) {
+      link.send(failure(Failure.INIT_TASK_ID, TaskFailedException.Kind.TASK_THREW, t));
+      System.exit(WorkerMain.EXIT_INIT_FAILED);
+    }
+  }
+
+  /** Runs one task and sends its result or failure. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void runTask(Task task, CachedFunction function) {
+    long taskId = task.taskId();
+    queuedTasks.remove(taskId);
+    Object result;
+    try {
+      Object f = function.get(codec);
+      Object arg;
+      byte[] argument = task.argument();
+      try {
+        arg = task.rawArgument() ? argument : codec.decode(argument, 0, argument.length);
+      } catch (CodecException e) {
+        throw new CodecException("cannot decode the task's argument in the worker: " + e.getMessage(),
+            e.culprit(), e);
+      }
+      if (f instanceof FullFunction full) {
+        result = full.apply(new WorkerService(taskId), env, arg);
+      } else if (f instanceof SerializableFunction plain) {
+        result = plain.apply(arg);
+      } else {
+        throw new IllegalArgumentException("not a function: " + (f == null ? "null" : f.getClass().getName()));
+      }
+    } catch (Throwable t) {
+      link.send(failure(taskId, TaskFailedException.Kind.TASK_THREW, t));
+      return;
+    }
+    // A byte[] result goes as it is, without the codec, and without a copy: it is written
+    // before this thread runs anything else.
+    boolean rawValue = result instanceof byte[];
+    byte[] value;
+    try {
+      value = rawValue ? (byte[]) result : codec.encode(result);
+    } catch (Throwable t) {
+      link.send(failure(taskId, TaskFailedException.Kind.RESULT_NOT_SERIALIZABLE, t));
+      return;
+    }
+    if (!FrameWriter.fits(value.length, maxMessageSize)) {
+      link.send(failure(taskId, TaskFailedException.Kind.RESULT_NOT_SERIALIZABLE,
+          new IllegalArgumentException("the result (" + result.getClass().getName() + ") takes " + value.length
+              + " bytes, more than maxMessageSize (" + maxMessageSize + " bytes)")));
+      return;
+    }
+    link.send(new Result(taskId, value, rawValue));
+  }
+
+  /** The {@link Service} handed to a Full task: one request at a time, from the task's thread. */
+  private final class WorkerService implements Service<Object, Object> {
+    private final long taskId;
+
+    WorkerService(long taskId) {
+      this.taskId = taskId;
+    }
+
+    @Override
+    public Object request(Object q) {
+      byte[] bytes;
+      try {
+        bytes = codec.encode(q);
+      } catch (CodecException e) {
+        throw new ServiceException("cannot serialize the request: " + e.getMessage());
+      }
+      if (!FrameWriter.fits(bytes.length, maxMessageSize)) {
+        throw new ServiceException("the request takes " + bytes.length + " bytes, more than maxMessageSize ("
+            + maxMessageSize + " bytes)");
+      }
+      long requestId = nextRequestId.getAndIncrement();
+      CompletableFuture<ServiceReply> answer = new CompletableFuture<>();
+      requests.put(requestId, answer);
+      link.send(new ServiceRequest(taskId, requestId, bytes));
+      ServiceReply reply = answer.join();
+      if (reply.error() != null) {
+        throw new ServiceException(reply.error());
+      }
+      try {
+        return codec.decode(reply.response(), 0, reply.response().length);
+      } catch (CodecException e) {
+        throw new ServiceException("cannot decode the master's answer: " + e.getMessage());
+      }
+    }
+  }
+
+  private Failure failure(long taskId, TaskFailedException.Kind kind, Throwable t) {
+    StringWriter trace = new StringWriter();
+    t.printStackTrace(new PrintWriter(trace));
+    byte[] encoded;
+    try {
+      encoded = codec.encode(t);
+    } catch (Throwable e) {
+      encoded = new byte[0];
+    }
+    if (encoded.length > maxMessageSize / 2) {
+      encoded = new byte[0];
+    }
+    return new Failure(taskId, kind, t.getClass().getName(), t.getMessage(), trace.toString(), encoded);
+  }
+}
