@@ -1,7 +1,5 @@
 package dev.nproc.core;
 
-import dev.nproc.core.internal.codec.FstCodec;
-
 /**
  * How a pool turns payloads (functions, arguments, results, exceptions, environments) into
  * bytes and back. The envelope around them is nproc's own; a codec sees only payloads.
@@ -37,10 +35,10 @@ public interface Codec {
   Object decode(byte[] bytes, int offset, int length);
 
   /**
-   * Returns the default codec, built on FST, with support for records and for exceptions with
-   * custom fields. One FST configuration is shared by the whole JVM.
+   * Returns the default codec, an {@link FstCodec}: built on FST, with support for records and
+   * for exceptions with custom fields. One FST configuration is shared by the whole JVM.
    *
-   * @return the FST codec
+   * @return a new FST codec
    */
   static Codec fst() {
     return new FstCodec();

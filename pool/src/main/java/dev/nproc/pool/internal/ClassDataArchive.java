@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p>One archive stands for one kind of worker: its JDK (home folder, {@code release} file, size
  * and time of {@code lib/modules}, of the JVM library and of the JDK's base archive), its JVM
  * options, the {@code JAVA_TOOL_OPTIONS}-like variables of its environment, and each classpath
- * entry's path, size and modification time. The file is named after a 128-bit hash of all that,
- * in the folder given by the system property {@value #DIR_PROPERTY}, by default
- * {@code $XDG_CACHE_HOME/nproc/cds} or {@code ~/.cache/nproc/cds} (a folder of the user's own,
- * not a shared temporary folder where another user could plant an archive). When the archive
+ * entry's path, size and modification time: its {@link ArchiveKey}. The file is named after a
+ * 128-bit hash of all that, in the folder given by the system property {@value #DIR_PROPERTY}, by
+ * default {@code $XDG_CACHE_HOME/nproc/cds} or {@code ~/.cache/nproc/cds} (a folder of the user's
+ * own, not a shared temporary folder where another user could plant an archive). When the archive
  * exists, every worker starts with {@code -XX:SharedArchiveFile}; when it does not, the first
  * worker of the pool starts with {@code -XX:ArchiveClassesAtExit}, the JVM writes its loaded
  * classes at exit, and the master renames the file into place once that worker has run at least
@@ -98,12 +95,6 @@ final class ClassDataArchive {
   private static final Logger LOG = LoggerFactory.getLogger("dev.nproc.pool.cds");
   /** Keys whose archive a worker of this JVM is writing now. */
   private static final Set<String> DUMPING = ConcurrentHashMap.newKeySet();
-  /** Options of the workers' JVM that mean the user runs class-data sharing or AOT their own way. */
-  private static final List<String> OWN_SHARING_OPTIONS = List.of("-Xshare", "-XX:SharedArchiveFile",
-      "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive", "-XX:SharedClassListFile",
-      "-XX:DumpLoadedClassList", "-XX:+RecordDynamicDumpInfo", "-XX:-UseSharedSpaces", "-XX:AOT",
-      "-XX:+AOT", "--patch-module", "--limit-modules", "--upgrade-module-path");
-  private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
   private final String poolName;
   private final String disabled;
@@ -178,7 +169,11 @@ final class ClassDataArchive {
     String key = null;
     try {
       StringBuilder k = new StringBuilder(4096);
-      disabled = describe(command, environment, workingDirectory, k);
+      if (System.getProperty(ENABLED_PROPERTY, "true").equalsIgnoreCase("false")) {
+        disabled = "turned off by -D" + ENABLED_PROPERTY + "=false";
+      } else {
+        disabled = ArchiveKey.describe(command, environment, workingDirectory, k);
+      }
       if (disabled == null) {
         folder = folder();
         if (folder == null) {
@@ -188,7 +183,7 @@ final class ClassDataArchive {
           disabled = "the archive folder's path holds '" + File.pathSeparator + "' (" + folder + ")";
         } else {
           disabled = unsafeFolder(folder);
-          key = "jdk" + command.feature() + "-" + hash128(k);
+          key = ArchiveKey.name(command.feature(), k);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -196,106 +191,6 @@ final class ClassDataArchive {
     }
     return new ClassDataArchive(poolName, disabled, disabled == null ? folder : null, key, command.feature(),
         infoLog);
-  }
-
-  /**
-   * Writes what the archive depends on into {@code k}.
-   *
-   * @return why there can be no archive, or {@code null}
-   */
-  private static String describe(WorkerCommand command, Map<String, String> environment, Path workingDirectory,
-                                 StringBuilder k) throws IOException {
-    String enabled = System.getProperty(ENABLED_PROPERTY, "true");
-    if (enabled.equalsIgnoreCase("false")) {
-      return "turned off by -D" + ENABLED_PROPERTY + "=false";
-    }
-    k.append("nproc class-data archive 1\n");
-    for (String flag : command.jvmFlags()) {
-      String own = ownSharingOption(flag);
-      if (own != null) {
-        return "the workers' JVM options set class-data sharing themselves (" + own + ")";
-      }
-      // System properties do not change what an archive may hold, and a pool may well pass
-      // one that differs each time; the module-system ones do.
-      if (!flag.startsWith("-D") || flag.startsWith("-Djdk.module.") || flag.startsWith("-Djava.system.class.loader")) {
-        k.append("flag ").append(flag).append('\n');
-      }
-      // Flags read from a file: the file's size and time stand for its content.
-      if (flag.startsWith("@")) {
-        stamp(k, Path.of(flag.substring(1)));
-      } else if (flag.startsWith("-XX:VMOptionsFile=")) {
-        stamp(k, Path.of(flag.substring("-XX:VMOptionsFile=".length())));
-      }
-    }
-    for (String variable : OPTION_VARIABLES) {
-      String value = environment.get(variable);
-      if (value != null) {
-        for (String flag : value.trim().split("\\s+")) {
-          String own = ownSharingOption(flag);
-          if (own != null) {
-            return "the workers' " + variable + " sets class-data sharing (" + own + ")";
-          }
-        }
-        k.append("env ").append(variable).append('=').append(value).append('\n');
-      }
-    }
-    Path home = command.javaHome().toRealPath();
-    Path base = home.resolve("lib").resolve("server").resolve("classes.jsa");
-    if (!Files.isRegularFile(base)) {
-      base = home.resolve("bin").resolve("server").resolve("classes.jsa");
-      if (!Files.isRegularFile(base)) {
-        return "the workers' JDK (" + home + ") has no base class-data archive (lib/server/classes.jsa)";
-      }
-    }
-    k.append("home ").append(home).append('\n');
-    k.append("release ").append(new String(Files.readAllBytes(home.resolve("release")), StandardCharsets.UTF_8))
-        .append('\n');
-    stamp(k, home.resolve("lib").resolve("modules"));
-    stamp(k, base);
-    stamp(k, home.resolve("lib").resolve("server").resolve("libjvm.so"));
-    stamp(k, home.resolve("lib").resolve("server").resolve("libjvm.dylib"));
-    stamp(k, home.resolve("bin").resolve("server").resolve("jvm.dll"));
-    Path dir = workingDirectory != null ? workingDirectory : Path.of("").toAbsolutePath();
-    for (String entry : command.classpath().split(File.pathSeparator, -1)) {
-      if (entry.isEmpty() || entry.equals(".")) {
-        return "the classpath holds the current folder; the JVM archives classes from jar files only";
-      }
-      if (entry.endsWith("*")) {
-        return "the classpath holds a wildcard (" + entry + ")";
-      }
-      Path path;
-      try {
-        path = dir.resolve(entry).toAbsolutePath().normalize();
-      } catch (InvalidPathException e) {
-        return "the classpath holds an entry that is not a path (" + entry + ")";
-      }
-      if (Files.isDirectory(path)) {
-        return "the classpath holds a folder (" + path + "); the JVM archives classes from jar files only";
-      }
-      stamp(k.append("cp "), path);
-    }
-    return null;
-  }
-
-  private static String ownSharingOption(String flag) {
-    for (String option : OWN_SHARING_OPTIONS) {
-      if (flag.startsWith(option)) {
-        return flag;
-      }
-    }
-    return null;
-  }
-
-  /** Appends a file's path, size and modification time, or that it is missing. */
-  private static void stamp(StringBuilder k, Path file) {
-    k.append(file).append(' ');
-    try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      k.append(a.size()).append(' ').append(a.lastModifiedTime().toMillis());
-    } catch (IOException e) {
-      k.append("missing");
-    }
-    k.append('\n');
   }
 
   /** The archive folder: the system property, else the user's cache folder; {@code null} if there is none. */
@@ -336,25 +231,6 @@ final class ClassDataArchive {
       // not a POSIX file system: rely on the user's own folder
     }
     return null;
-  }
-
-  /** A 128-bit hash in hex: two independent 64-bit hashes (FNV-1a, and a multiplicative one), each mixed. */
-  static String hash128(CharSequence text) {
-    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-    long h1 = 0xcbf29ce484222325L;
-    long h2 = 0x9e3779b97f4a7c15L;
-    for (byte b : bytes) {
-      h1 = (h1 ^ (b & 0xff)) * 0x100000001b3L;
-      h2 = (h2 + (b & 0xff)) * 0xc2b2ae3d27d4eb4fL;
-      h2 ^= h2 >>> 29;
-    }
-    return String.format(Locale.ROOT, "%016x%016x", mix(h1 ^ bytes.length), mix(h2));
-  }
-
-  private static long mix(long z) {
-    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-    return z ^ (z >>> 33);
   }
 
   /** @return why this pool's workers get no archive, or {@code null} if they may */

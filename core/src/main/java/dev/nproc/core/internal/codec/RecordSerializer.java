@@ -14,8 +14,10 @@ import org.nustaq.serialization.FSTObjectOutput;
  * Serializes any record through its components and rebuilds it with its canonical constructor,
  * so the record's invariants hold (FST on its own would bypass the constructor and fail on the
  * final fields). Thread-safe: the per-class handles are computed once by a {@link ClassValue}.
+ *
+ * <p>Public only so that {@code dev.nproc.core.FstCodec} can register it; not API.
  */
-final class RecordSerializer extends FSTBasicObjectSerializer {
+public final class RecordSerializer extends FSTBasicObjectSerializer {
   private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
     @Override
     protected Shape computeValue(Class<?> type) {

@@ -15,8 +15,10 @@ import org.nustaq.serialization.FSTObjectOutput;
  * Throwable's internals (cause, stack trace, suppressed exceptions) and keeps every custom field
  * of a subclass; FST 3's built-in handling loses custom fields. Exceptions are rare, so the
  * slower JDK path costs nothing that matters. Stateless and thread-safe.
+ *
+ * <p>Public only so that {@code dev.nproc.core.FstCodec} can register it; not API.
  */
-final class ThrowableSerializer extends FSTBasicObjectSerializer {
+public final class ThrowableSerializer extends FSTBasicObjectSerializer {
   @Override
   public void writeObject(FSTObjectOutput out, Object toWrite, FSTClazzInfo clzInfo,
                           FSTClazzInfo.FSTFieldInfo referencedBy, int streamPosition) throws IOException {

@@ -85,7 +85,7 @@ public final class Failure extends MasterBound {
   @Override
   protected void writeBody(BytesOut<?> out) {
     out.writeLong(taskId);
-    out.writeByte((byte) failureKind.ordinal());
+    out.writeByte(FailureKindCodes.code(failureKind));
     writeText(out, className);
     writeText(out, message);
     writeText(out, stackTrace);
@@ -95,12 +95,7 @@ public final class Failure extends MasterBound {
   @Override
   protected void readBody(BytesIn<?> in) {
     taskId = in.readLong();
-    int ordinal = in.readByte();
-    TaskFailedException.Kind[] kinds = TaskFailedException.Kind.values();
-    if (ordinal < 0 || ordinal >= kinds.length) {
-      throw new ProtocolException("unknown failure kind " + ordinal);
-    }
-    failureKind = kinds[ordinal];
+    failureKind = FailureKindCodes.kind(in.readByte());
     className = readText(in);
     message = readText(in);
     stackTrace = readText(in);

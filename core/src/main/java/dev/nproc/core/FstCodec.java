@@ -1,7 +1,8 @@
-package dev.nproc.core.internal.codec;
+package dev.nproc.core;
 
-import dev.nproc.core.Codec;
-import dev.nproc.core.CodecException;
+import dev.nproc.core.internal.codec.RecordSerializer;
+import dev.nproc.core.internal.codec.ThrowableSerializer;
+import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.lang.invoke.MethodHandles;
@@ -14,13 +15,29 @@ import java.util.IdentityHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.nustaq.serialization.FSTConfiguration;
-import java.io.IOException;
 import org.nustaq.serialization.FSTObjectInput;
 import org.nustaq.serialization.FSTObjectOutput;
 
 /**
- * The default {@link Codec}, on FST. Thread-safe: FST keeps one input and one output stream per
- * thread, and the configuration is built once per JVM and never changed after.
+ * The default {@link Codec}, built on FST: {@link Codec#fst()} returns one, and a pool uses it
+ * unless told otherwise. Workers create their own through the public no-argument constructor,
+ * so it is this class's name that travels to them.
+ *
+ * <p>What it encodes: whatever FST encodes (instances of {@link java.io.Serializable} classes,
+ * including serializable lambdas and what they capture), and beyond that:
+ * <ul>
+ *   <li>records, whether or not they implement {@code Serializable}: written through their
+ *       components and rebuilt with their canonical constructor, so its checks run again;
+ *   <li>exceptions with custom fields: any {@link Throwable} is written with the JDK's own
+ *       serialization, which keeps its message, cause, stack trace, suppressed exceptions and
+ *       every field of a subclass (those fields must be serializable by the JDK).
+ * </ul>
+ * A value it cannot encode or decode fails with a {@link CodecException} that names the class
+ * at fault where it is known.
+ *
+ * <p>Thread-safe: FST keeps one input and one output stream per thread, and the configuration
+ * is built once per JVM and never changed after. Every instance shares that configuration, so
+ * instances are cheap and interchangeable.
  *
  * <p>FST's own {@code asObject} prints to {@code System.out} when decoding fails, so this codec
  * reads through an {@link FSTObjectInput} itself and turns every failure, including the

@@ -1,11 +1,8 @@
-package dev.nproc.core.internal.codec;
+package dev.nproc.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nproc.core.Codec;
-import dev.nproc.core.CodecException;
-import dev.nproc.core.SerializableFunction;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
