@@ -6,7 +6,15 @@
  * {@link dev.nproc.core.internal.wire.MessageKind} has one, and its code is the byte that names
  * the message in a frame. A worker's first message is a
  * {@link dev.nproc.core.internal.wire.Hello} (a magic number and the protocol version); the
- * master's first message to a worker is an {@link dev.nproc.core.internal.wire.Init}.
+ * master's first message to a worker is an {@link dev.nproc.core.internal.wire.Init}. Messages
+ * come in two families: {@link dev.nproc.core.internal.wire.MasterBound} (worker to master,
+ * handled by a {@link dev.nproc.core.internal.wire.MasterInbox}) and
+ * {@link dev.nproc.core.internal.wire.WorkerBound} (master to worker, handled by a
+ * {@link dev.nproc.core.internal.wire.WorkerInbox}), one inbox method per kind.
+ *
+ * <p>The transport seam is {@link dev.nproc.core.internal.wire.Link}: send messages, receive
+ * batches. {@link dev.nproc.core.internal.wire.StreamLink} implements it over any pair of streams,
+ * for both ends.
  *
  * <p>A frame, as {@link dev.nproc.core.internal.wire.FrameWriter} writes it and
  * {@link dev.nproc.core.internal.wire.FrameReader} reads it (numbers are little-endian):
@@ -27,8 +35,9 @@
  * ({@code toString()}), for the trace on the logger {@code dev.nproc.wire} at DEBUG.
  *
  * <p>Threads: a {@code FrameWriter} and a {@code FrameReader} are each used by one thread at a
- * time. A {@code FrameSender} owns a thread of its own that writes and flushes; any thread may
- * call its {@code send}, which never blocks. A message is built or read on one thread and then
+ * time. The master's {@code StreamLink} owns a sender thread that writes and flushes; any thread
+ * may call its {@code send}, which never blocks. A worker's writes on the calling thread, under its
+ * lock. A message is built or read on one thread and then
  * handed to another through a queue. A {@link dev.nproc.core.internal.wire.FunctionCache} is used
  * from one thread, or under one lock.
  */
