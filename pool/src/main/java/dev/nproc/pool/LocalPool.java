@@ -3,6 +3,7 @@ package dev.nproc.pool;
 import dev.nproc.core.FullFunction;
 import dev.nproc.core.SerializableFunction;
 import dev.nproc.pool.internal.EngineConfig;
+import dev.nproc.pool.internal.EngineStartup;
 import dev.nproc.pool.internal.EngineStats;
 import dev.nproc.pool.internal.PoolEngine;
 import java.util.Objects;
@@ -34,13 +35,13 @@ final class LocalPool<Q, R, E> implements Pool, FullPool<Q, R, E> {
   }
 
   static Pool start(int nproc, PoolOptions options) {
-    return new LocalPool<>(PoolEngine.start(nproc, null, null, config(options)), "Pool");
+    return new LocalPool<>(EngineStartup.start(nproc, null, null, config(options)), "Pool");
   }
 
   static <Q, R, E> FullPool<Q, R, E> startFull(int nproc, Function<Q, CompletionStage<R>> serv, E env,
                                                PoolOptions options) {
     Objects.requireNonNull(serv, "serv");
-    return new LocalPool<>(PoolEngine.start(nproc, serv, env, config(options)), "FullPool");
+    return new LocalPool<>(EngineStartup.start(nproc, serv, env, config(options)), "FullPool");
   }
 
   static EngineConfig config(PoolOptions o) {

@@ -208,9 +208,10 @@ final class Dispatcher {
    *
    * @param slot the worker's slot
    * @param taskId the task
+   * @return the task (its clock, if it had reached the head, is the caller's to stop)
    * @throws ProtocolException if the worker does not hold that task
    */
-  void revoked(int slot, long taskId) {
+  PendingTask revoked(int slot, long taskId) {
     Lane lane = lanes[slot];
     PendingTask task = lane == null ? null : lane.inFlight.remove(taskId);
     if (task == null) {
@@ -220,8 +221,10 @@ final class Dispatcher {
     lane.revoking = 0;
     lane.assigned--;
     task.started = false;
+    startHead(slot, lane); // the worker may have answered the head first: the next one runs now
     queue.addFirst(task);
     dispatch();
+    return task;
   }
 
   /**
@@ -348,7 +351,9 @@ final class Dispatcher {
   }
 
   private int capacity(Lane lane) {
-    return maxTasksPerWorker == 0 ? pipelineDepth : Math.min(pipelineDepth, maxTasksPerWorker - lane.assigned);
+    // Near the limit, what it may still be sent, on top of what it holds.
+    return maxTasksPerWorker == 0 ? pipelineDepth
+        : Math.min(pipelineDepth, lane.inFlight.size() + maxTasksPerWorker - lane.assigned);
   }
 
   private void send(int slot, Lane lane, PendingTask task) {

@@ -9,19 +9,20 @@ import dev.nproc.core.internal.wire.Ready;
 import dev.nproc.core.internal.wire.Result;
 import dev.nproc.core.internal.wire.Revoked;
 import dev.nproc.core.internal.wire.ServiceRequest;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the engine does with each message of one worker. The worker's reader thread hands it each
- * batch ({@link #take}); the engine delivers the batch's messages to it under its lock, so each
+ * What the engine does with each message of one worker, and that worker's reader thread
+ * ({@link #run}). The reader hands each batch to the engine ({@link #take}), which delivers the batch's messages here under its lock, so each
  * method below runs under the lock and only records: the tasks a batch finishes are taken out of
  * the dispatcher at once, and their futures are completed afterwards by one hand-off of the whole
  * batch to the callback threads ({@link #flushOutcomes}).
  *
  * <p>Used by the worker's reader thread only (under the engine's lock).
  */
-final class Inbox implements MasterInbox {
+final class Inbox implements MasterInbox, Runnable {
   private final PoolEngine engine;
   private final LiveWorker worker;
   private final String name;
@@ -31,6 +32,27 @@ final class Inbox implements MasterInbox {
     this.engine = engine;
     this.worker = worker;
     this.name = worker.toString();
+  }
+
+  /** The worker's reader thread: hands each batch to the engine, then reports the worker's end. */
+  @Override
+  public void run() {
+    String cause = null;
+    WorkerConnection connection = worker.connection;
+    try {
+      connection.link().receive(this::take);
+    } catch (ProtocolException e) {
+      cause = e.getMessage();
+      connection.kill();
+    } catch (IOException e) {
+      cause = "reading its output failed: " + e;
+      connection.kill();
+    } catch (RuntimeException | Error e) {
+      cause = "nproc failed handling its messages: " + e;
+      engine.logError(name + ": " + cause, e);
+      connection.kill();
+    }
+    engine.exited(worker, connection.awaitExit(cause == null && worker.answered), cause);
   }
 
   /** Hands a batch to the engine, which delivers its messages here under its lock. */

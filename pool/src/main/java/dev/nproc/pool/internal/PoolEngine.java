@@ -1,29 +1,16 @@
 package dev.nproc.pool.internal;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.nproc.core.Codec;
-import dev.nproc.core.CodecException;
 import dev.nproc.core.TaskFailedException;
-import dev.nproc.core.internal.JvmFlags;
-import dev.nproc.core.internal.wire.FrameWriter;
 import dev.nproc.core.internal.wire.Init;
 import dev.nproc.core.internal.wire.MasterBound;
-import dev.nproc.core.internal.wire.ProtocolException;
-import dev.nproc.core.internal.wire.Revoke;
-import dev.nproc.core.internal.wire.Shutdown;
-import dev.nproc.core.internal.wire.Task;
-import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -72,12 +59,11 @@ public final class PoolEngine {
 
   private enum State { RUNNING, CLOSING, TERMINATED }
 
-  private final EngineConfig config;
-  private final Codec codec;
+  final EngineConfig config;
   private final byte[] initBytes;
   private final byte[] envBytes;
   private final WorkerLauncher launcher;
-  private final FunctionRegistry functions;
+  private final TaskEncoder encoder;
   private final Outcomes outcomes;
   private final ServiceBridge service;
   private final ScheduledThreadPoolExecutor timer;
@@ -86,13 +72,13 @@ public final class PoolEngine {
   private final List<CompletableFuture<Void>> firstStarts = new ArrayList<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  private final Object lock = new Object();
+  final Object lock = new Object();
   @GuardedBy("lock")
   private State state = State.RUNNING;
   @GuardedBy("lock")
-  private final Dispatcher dispatcher;
+  final Dispatcher dispatcher;
   @GuardedBy("lock")
-  private final Supervisor<LiveWorker> supervisor;
+  final Supervisor<LiveWorker> supervisor;
   @GuardedBy("lock")
   private List<Runnable> afterLock = new ArrayList<>();
   @GuardedBy("lock")
@@ -104,142 +90,73 @@ public final class PoolEngine {
   @GuardedBy("lock")
   private long failed;
   @GuardedBy("lock")
-  private long cancelled;
+  long cancelled;
   /** Why the pool can run nothing more (every worker gone for good), or {@code null}. */
   @GuardedBy("lock")
   private String brokenReason;
   @GuardedBy("lock")
   private boolean closing;
 
-  private PoolEngine(int nproc, Function<?, ? extends CompletionStage<?>> serv, byte[] initBytes, byte[] envBytes,
+  PoolEngine(int nproc, Function<?, ? extends CompletionStage<?>> serv, byte[] initBytes, byte[] envBytes,
                      EngineConfig config, WorkerLauncher launcher) {
     this.config = config;
-    this.codec = config.codec();
     this.initBytes = initBytes;
     this.envBytes = envBytes;
     this.launcher = launcher;
-    this.functions = new FunctionRegistry(codec);
-    this.outcomes = new Outcomes(codec, config.errorLog(), config.exceptionFormatter());
-    this.service = new ServiceBridge(serv, codec, config.maxMessageSize());
+    this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize());
+    this.outcomes = new Outcomes(config.codec(), config.errorLog(), config.exceptionFormatter());
+    this.service = new ServiceBridge(serv, config.codec(), config.maxMessageSize());
     this.timer = new ScheduledThreadPoolExecutor(1, CallbackRunner.daemonThreads(config.name() + "-timer-"));
     timer.setRemoveOnCancelPolicy(true);
     this.callbacks = new CallbackRunner(config.name(), timer, this::logError);
     for (int i = 0; i < nproc; i++) {
       firstStarts.add(new CompletableFuture<>());
     }
-    this.dispatcher = new Dispatcher(nproc, config.pipelineDepth(), config.maxTasksPerWorker(), new Dispatch());
-    this.supervisor = new Supervisor<>(nproc, lockedScheduler(Scheduler.onThread(timer)), new Supervise(),
+    this.dispatcher = new Dispatcher(nproc, config.pipelineDepth(), config.maxTasksPerWorker(), new DispatchActions(this));
+    this.supervisor = new Supervisor<>(nproc, Scheduler.onThread(timer).around(this::runLocked), new SupervisionActions(this),
         this::needsWorkers, config.respawn(), config.startupTimeout());
   }
 
-  // ---------------------------------------------------------------- creation
+  // ---------------------------------------------------------------- workers
 
   /**
-   * Checks this JVM's flags, starts {@code nproc} workers and waits until each is ready or has
-   * failed to start.
+   * Launches the first generation of every slot on this thread.
    *
-   * @param nproc the number of workers
-   * @param serv the service function of Full mode, or {@code null} for a basic pool
-   * @param env the environment of Full mode (ignored for a basic pool)
-   * @param config the settings
-   * @return the engine
-   * @throws IllegalStateException if flags are missing or no worker could start
-   * @throws IllegalArgumentException if the init hook or the environment cannot be serialized
+   * @return for each slot, a future that completes when its first worker is ready, or fails
    */
-  public static PoolEngine start(int nproc, Function<?, ? extends CompletionStage<?>> serv, Object env,
-                                 EngineConfig config) {
-    if (nproc < 1) {
-      throw new IllegalArgumentException("nproc must be at least 1, not " + nproc);
-    }
-    Objects.requireNonNull(config, "config");
-    List<String> missing = JvmFlags.missingInThisJvm();
-    if (!missing.isEmpty()) {
-      throw new IllegalStateException(missingFlagsMessage(missing));
-    }
-    byte[] initBytes = config.init() == null ? NONE : encodeOrReject(config.codec(), config.init(), "PoolOptions.init");
-    byte[] envBytes = serv == null ? NONE : encodeOrReject(config.codec(), env, "the environment");
-    if (!FrameWriter.fits(envBytes.length, config.maxMessageSize())) {
-      throw new IllegalArgumentException("the environment takes " + envBytes.length
-          + " bytes, more than maxMessageSize (" + config.maxMessageSize() + " bytes)");
-    }
-    PoolEngine engine = new PoolEngine(nproc, serv, initBytes, envBytes, config, new LocalJvmLauncher(config));
+  List<CompletableFuture<Void>> startWorkers() {
     List<Runnable> launches;
-    synchronized (engine.lock) {
-      engine.supervisor.startAll();
-      launches = engine.takeAfterLock();
+    synchronized (lock) {
+      supervisor.startAll();
+      launches = takeAfterLock();
     }
-    engine.release(launches); // the first launches run on this thread
-    String firstFailure = null;
-    int ready = 0;
-    for (CompletableFuture<Void> startup : engine.firstStarts) {
-      try {
-        startup.join();
-        ready++;
-      } catch (CompletionException | CancellationException e) {
-        if (firstFailure == null) {
-          firstFailure = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-        }
-      }
-    }
-    if (ready == 0) {
-      engine.terminate();
-      engine.closed.orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
-      throw new IllegalStateException("pool " + config.name() + ": no worker could start. " + firstFailure);
-    }
-    config.infoLog().accept("pool " + config.name() + ": " + ready + " of " + nproc + " workers ready");
-    return engine;
-  }
-
-  static String missingFlagsMessage(List<String> missing) {
-    return "nproc needs JVM flags that this JVM (Java " + Runtime.version() + ") was started without:\n  "
-        + String.join("\n  ", missing) + "\n"
-        + "Add them to the java command line, for example with the argfile nproc ships:\n"
-        + "  java @nproc.args ...   (write it for this JDK with: java -cp nproc-core.jar "
-        + JvmFlags.class.getName() + " > nproc.args)\n"
-        + "  Maven Surefire: <argLine>" + String.join(" ", missing) + "</argLine>\n"
-        + "  exec:java or mvn itself: put them in .mvn/jvm.config or MAVEN_OPTS\n"
-        + "Workers get them from the pool; only the master's own command line needs them.";
-  }
-
-  private static byte[] encodeOrReject(Codec codec, Object value, String what) {
-    try {
-      return codec.encode(value);
-    } catch (CodecException e) {
-      throw new IllegalArgumentException(what + " cannot be serialized: " + e.getMessage(), e);
-    }
+    release(launches);
+    return firstStarts;
   }
 
   /** Launches a worker, outside the lock: the supervisor's {@code launch} action. */
-  private void launch(int slot, int generation) {
+  void launch(int slot, int generation) {
     WorkerConnection connection;
     try {
       connection = launcher.launch(slot, generation);
     } catch (WorkerLauncher.LaunchException e) {
-      List<Runnable> after;
-      synchronized (lock) {
+      runLocked(() -> {
         supervisor.launchFailed(slot, generation, e.getMessage());
         later(() -> config.errorLog().accept("pool " + config.name() + ": worker " + slot + ": " + e.getMessage()));
         if (generation == 0) {
-          firstStarts.get(slot).completeExceptionally(new IllegalStateException(e.getMessage()));
+          later(() -> firstStarts.get(slot).completeExceptionally(new IllegalStateException(e.getMessage())));
         }
-        tryTerminate();
-        after = takeAfterLock();
-      }
-      release(after);
+      });
       return;
     }
     LiveWorker worker = new LiveWorker(slot, generation, connection);
-    List<Runnable> after;
-    synchronized (lock) {
+    runLocked(() -> {
       connection.link().send(new Init(slot, generation, initBytes, envBytes)); // the worker's first frame
       supervisor.launched(slot, generation, worker);
-      tryTerminate();
-      after = takeAfterLock();
-    }
-    Thread reader = new Thread(() -> read(worker), config.name() + "-reader-" + slot);
+    });
+    Thread reader = new Thread(new Inbox(this, worker), config.name() + "-reader-" + slot);
     reader.setDaemon(true);
     reader.start();
-    release(after);
   }
 
   // ---------------------------------------------------------------- submission
@@ -273,34 +190,14 @@ public final class PoolEngine {
         throw rejected();
       }
     }
-    FunctionRegistry.Encoded function;
-    try {
-      function = functions.encode(f);
-    } catch (CodecException e) {
-      throw new IllegalArgumentException("the task's function cannot be serialized: " + e.getMessage(), e);
-    }
-    // A byte[] travels as it is, without the codec: copied here, so that the task sees the array
-    // as it was at submit even if the caller reuses it, and then never copied again.
-    boolean rawArgument = arg instanceof byte[];
-    byte[] argument;
-    try {
-      argument = rawArgument ? ((byte[]) arg).clone() : codec.encode(arg);
-    } catch (CodecException e) {
-      throw new IllegalArgumentException("the task's argument cannot be serialized: " + e.getMessage(), e);
-    }
-    long size = (long) function.bytes().length + argument.length;
-    if (!FrameWriter.fits(size, config.maxMessageSize())) {
-      throw new IllegalArgumentException("the task's function and argument take " + (size
-          + FrameWriter.ENVELOPE_ALLOWANCE) + " bytes, more than maxMessageSize (" + config.maxMessageSize()
-          + " bytes)");
-    }
+    TaskEncoder.Encoded encoded = encoder.encode(f, arg);
     PendingTask task;
     List<Runnable> after;
     synchronized (lock) {
       if (state != State.RUNNING) {
         throw rejected();
       }
-      task = new PendingTask(nextTaskId++, function, argument, rawArgument, delivery);
+      task = new PendingTask(nextTaskId++, encoded.function(), encoded.argument(), encoded.rawArgument(), delivery);
       submitted++;
       if (brokenReason == null) {
         dispatcher.submit(task);
@@ -328,27 +225,6 @@ public final class PoolEngine {
 
   // ---------------------------------------------------------------- a worker's messages and end
 
-  /** A worker's reader thread: hands each batch to the worker's {@link Inbox}, then reports its end. */
-  private void read(LiveWorker worker) {
-    String cause = null;
-    Inbox inbox = new Inbox(this, worker);
-    try {
-      worker.connection.link().receive(inbox::take);
-    } catch (ProtocolException e) {
-      cause = e.getMessage();
-      worker.connection.kill();
-    } catch (IOException e) {
-      cause = "reading its output failed: " + e;
-      worker.connection.kill();
-    } catch (RuntimeException | Error e) {
-      cause = "nproc failed handling its messages: " + e;
-      logError(worker + ": " + cause, e);
-      worker.connection.kill();
-    }
-    WorkerConnection.Exit exit = worker.connection.awaitExit(cause == null && worker.answered);
-    exited(worker, exit, cause);
-  }
-
   /** Runs one batch of a worker's messages under the lock; the inbox calls back here. */
   void handleBatch(Inbox inbox, List<MasterBound> batch) {
     List<Runnable> after;
@@ -368,16 +244,35 @@ public final class PoolEngine {
     release(after);
   }
 
-  private void exited(LiveWorker worker, WorkerConnection.Exit exit, String cause) {
+  /**
+   * Runs {@code step} under the lock, then {@link #tryTerminate}, then, after the lock, what the
+   * step left for later: the shape of every step of the engine (the hot paths, submit and a
+   * batch of messages, spell it out).
+   */
+  private void runLocked(Runnable step) {
     List<Runnable> after;
     synchronized (lock) {
+      step.run();
+      tryTerminate();
+      after = takeAfterLock();
+    }
+    release(after);
+  }
+
+  /** A worker is gone: what it held, its slot, the reports. Called by its reader thread. */
+  void exited(LiveWorker worker, WorkerConnection.Exit exit, String cause) {
+    runLocked(() -> {
       Dispatcher.Loss loss = supervisor.worker(worker.slot) == worker
           ? dispatcher.lost(worker.slot) : new Dispatcher.Loss(null, 0);
       boolean expected = worker.toldToExit && exit.code() == 0 && loss.running() == null && cause == null;
       String description = Deaths.describe(worker, worker.killReason, worker.initFailure, exit.code(), cause,
           exit.lastOutput());
       boolean fromOutside = worker.killReason == null && Deaths.killedFromOutside(exit.code());
-      boolean startFailed = supervisor.exited(worker.slot, worker, fromOutside, description, expected);
+      supervisor.exited(worker.slot, worker, fromOutside, description, expected);
+      boolean reported = !expected && state != State.TERMINATED;
+      if (reported) {
+        later(() -> config.errorLog().accept("pool " + config.name() + ": " + description));
+      }
       PendingTask running = loss.running();
       if (running != null) {
         running.stopClock();
@@ -385,21 +280,18 @@ public final class PoolEngine {
         TaskFailedException.Kind kind = worker.killKind != null ? worker.killKind : TaskFailedException.Kind.WORKER_DIED;
         String message = "task " + running.id + (kind == TaskFailedException.Kind.TIMED_OUT ? " timed out: " : " failed: ")
             + description;
-        later(() -> outcomes.fail(running, new TaskFailedException(kind, message, null, null, null, null)));
+        TaskFailedException failure = new TaskFailedException(kind, message, null, null, null, null);
+        later(() -> callbacks.run(() -> outcomes.fail(running, failure)));
       }
-      if (!expected && state != State.TERMINATED) {
+      if (reported) {
         WorkerDeath report = new WorkerDeath(worker.info(), exit.code(), Deaths.signalName(exit.code()), description,
             exit.lastOutput());
-        later(() -> config.errorLog().accept("pool " + config.name() + ": " + description));
         later(() -> callbacks.run(() -> config.onWorkerFailure().accept(report)));
       }
-      if (startFailed && worker.generation == 0) {
+      if (worker.generation == 0) { // does nothing if it was ready
         later(() -> firstStarts.get(worker.slot).completeExceptionally(new IllegalStateException(description)));
       }
-      tryTerminate();
-      after = takeAfterLock();
-    }
-    release(after);
+    });
   }
 
   // ---------------------------------------------------------------- what the inbox does, under the lock
@@ -429,7 +321,7 @@ public final class PoolEngine {
 
   @GuardedBy("lock")
   void taskRevoked(LiveWorker worker, long taskId) {
-    dispatcher.revoked(worker.slot, taskId);
+    dispatcher.revoked(worker.slot, taskId).stopClock();
   }
 
   /** A result that could not be decoded was counted as completed: it failed. */
@@ -453,100 +345,6 @@ public final class PoolEngine {
   }
 
   // ---------------------------------------------------------------- the parts' actions
-
-  /** The dispatcher's actions, under the lock. */
-  private final class Dispatch implements Dispatcher.Port {
-    @Override
-    public void send(int slot, PendingTask task, boolean withFunction) {
-      supervisor.worker(slot).connection.link().send(new Task(task.id, task.function.id(),
-          withFunction ? task.function.bytes() : NONE, task.argument, task.rawArgument));
-    }
-
-    @Override
-    public void revoke(int slot, long taskId) {
-      supervisor.worker(slot).connection.link().send(new Revoke(taskId));
-    }
-
-    @Override
-    public void started(int slot, PendingTask task) {
-      Duration timeout = config.taskTimeout();
-      if (timeout != null) {
-        task.timeout = supervisor.after(timeout, () -> {
-          LiveWorker worker = supervisor.worker(slot);
-          if (dispatcher.runs(slot, task.id) && worker.killKind == null) {
-            worker.killKind = TaskFailedException.Kind.TIMED_OUT;
-            dispatcher.condemn(slot);
-            supervisor.kill(slot, "task " + task.id + " ran longer than taskTimeout (" + timeout + ")");
-          }
-        });
-      }
-    }
-
-    @Override
-    public void dropped(PendingTask task) {
-      cancelled++; // cancelled by its caller while it waited
-    }
-
-    @Override
-    public void drained(int slot) {
-      supervisor.recycle(slot);
-    }
-  }
-
-  /** The supervisor's actions, under the lock; what blocks is run after it. */
-  private final class Supervise implements Supervisor.Port<LiveWorker> {
-    @Override
-    public void launch(int slot, int generation) {
-      later(() -> PoolEngine.this.launch(slot, generation));
-    }
-
-    @Override
-    public void shutdown(LiveWorker worker) {
-      worker.toldToExit = true;
-      worker.connection.link().send(new Shutdown());
-    }
-
-    @Override
-    public void kill(LiveWorker worker, String reason) {
-      if (worker.killReason == null) {
-        worker.killReason = reason;
-      }
-      later(worker.connection::kill);
-    }
-
-    @Override
-    public Duration exitGrace(LiveWorker worker) {
-      return worker.connection.exitGrace();
-    }
-
-    @Override
-    public void gaveUp(int slot, String message) {
-      later(() -> config.errorLog().accept("pool " + config.name() + ": " + message));
-    }
-  }
-
-  /** Runs each timer's action under the lock, then what it left for after the lock. */
-  private Scheduler lockedScheduler(Scheduler base) {
-    return new Scheduler() {
-      @Override
-      public long nanoTime() {
-        return base.nanoTime();
-      }
-
-      @Override
-      public Cancellable schedule(long delayNanos, Runnable action) {
-        return base.schedule(delayNanos, () -> {
-          List<Runnable> after;
-          synchronized (lock) {
-            action.run();
-            tryTerminate();
-            after = takeAfterLock();
-          }
-          release(after);
-        });
-      }
-    };
-  }
 
   @GuardedBy("lock")
   void later(Runnable action) {
@@ -622,16 +420,12 @@ public final class PoolEngine {
    * @return a future that completes once every worker has exited
    */
   public CompletableFuture<Void> closeAsync() {
-    List<Runnable> after;
-    synchronized (lock) {
+    runLocked(() -> {
       if (state == State.RUNNING) {
         state = State.CLOSING;
         later(() -> config.infoLog().accept("pool " + config.name() + ": closing"));
-        tryTerminate();
       }
-      after = takeAfterLock();
-    }
-    release(after);
+    });
     return closed.copy();
   }
 

@@ -30,6 +30,28 @@ interface Scheduler {
   Cancellable schedule(long delayNanos, Runnable action);
 
   /**
+   * Returns this scheduler with every action run through {@code runner}: how the engine runs each
+   * timer under its lock.
+   *
+   * @param runner runs an action
+   * @return the scheduler
+   */
+  default Scheduler around(java.util.function.Consumer<Runnable> runner) {
+    Scheduler base = this;
+    return new Scheduler() {
+      @Override
+      public long nanoTime() {
+        return base.nanoTime();
+      }
+
+      @Override
+      public Cancellable schedule(long delayNanos, Runnable action) {
+        return base.schedule(delayNanos, () -> runner.accept(action));
+      }
+    };
+  }
+
+  /**
    * Returns a scheduler over an executor's thread and the system clock.
    *
    * @param executor the executor

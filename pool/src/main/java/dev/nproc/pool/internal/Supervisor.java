@@ -96,6 +96,8 @@ final class Supervisor<W> {
     SlotState state = SlotState.EMPTY;
     int generation = -1;
     W worker;
+    /** Whether its worker was told to die (start-up time-out, a task's time-out, the pool's end). */
+    boolean condemned;
     Scheduler.Cancellable timer;
     /** Counts the slot's timers, so that a timer called off while waiting for the lock does nothing. */
     int timerEpoch;
@@ -175,14 +177,15 @@ final class Supervisor<W> {
     }
     s.state = SlotState.STARTING;
     s.worker = worker;
+    s.condemned = false;
     if (killedBecause != null) {
-      port.kill(worker, killedBecause);
+      condemn(s, killedBecause);
       return;
     }
     s.timer = scheduler.schedule(startupTimeout.toNanos(), () -> {
       if (s.worker == worker && s.state == SlotState.STARTING) {
         s.timer = null;
-        port.kill(worker, "it did not become ready within startupTimeout (" + startupTimeout + ")");
+        condemn(s, "it did not become ready within startupTimeout (" + startupTimeout + ")");
       }
     });
   }
@@ -214,7 +217,7 @@ final class Supervisor<W> {
    */
   boolean ready(int slot, W worker) {
     Slot s = slots.get(slot);
-    if (s.worker != worker || s.state != SlotState.STARTING) {
+    if (s.worker != worker || s.state != SlotState.STARTING || s.condemned) {
       return false;
     }
     s.stopTimer();
@@ -268,7 +271,7 @@ final class Supervisor<W> {
       if (s.state == SlotState.SCHEDULED) {
         s.state = SlotState.EMPTY;
       } else if (s.worker != null) {
-        port.kill(s.worker, reason);
+        condemn(s, reason);
       }
     }
     for (W w : leaving.keySet()) {
@@ -285,7 +288,7 @@ final class Supervisor<W> {
   void kill(int slot, String reason) {
     Slot s = slots.get(slot);
     if (s.worker != null) {
-      port.kill(s.worker, reason);
+      condemn(s, reason);
     }
   }
 
@@ -384,6 +387,12 @@ final class Supervisor<W> {
       restarts++;
     }
     port.launch(s.id, s.generation);
+  }
+
+  /** Kills the slot's worker; it stays the slot's until its exit, but can no longer become ready. */
+  private void condemn(Slot s, String reason) {
+    s.condemned = true;
+    port.kill(s.worker, reason);
   }
 
   /** The slot's worker is told to exit and leaves the slot, which becomes empty. */

@@ -1,0 +1,57 @@
+package dev.nproc.pool.internal;
+
+import dev.nproc.core.TaskFailedException;
+import dev.nproc.core.internal.wire.Revoke;
+import dev.nproc.core.internal.wire.Task;
+import java.time.Duration;
+
+/**
+ * What the engine does for its {@link Dispatcher}: frames on the workers' links, and each task's
+ * clock. Called under the engine's lock (by the dispatcher); nothing here blocks: a send is a
+ * queue add, a clock a timer.
+ */
+final class DispatchActions implements Dispatcher.Port {
+  private static final byte[] NO_BYTES = new byte[0];
+  private final PoolEngine engine;
+
+  DispatchActions(PoolEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public void send(int slot, PendingTask task, boolean withFunction) {
+    engine.supervisor.worker(slot).connection.link().send(new Task(task.id, task.function.id(),
+        withFunction ? task.function.bytes() : NO_BYTES, task.argument, task.rawArgument));
+  }
+
+  @Override
+  public void revoke(int slot, long taskId) {
+    engine.supervisor.worker(slot).connection.link().send(new Revoke(taskId));
+  }
+
+  @Override
+  public void started(int slot, PendingTask task) {
+    Duration timeout = engine.config.taskTimeout();
+    if (timeout != null) {
+      task.stopClock(); // a task revoked after it reached the head, sent back: its old clock is void
+      task.timeout = engine.supervisor.after(timeout, () -> {
+        LiveWorker worker = engine.supervisor.worker(slot);
+        if (engine.dispatcher.runs(slot, task.id) && worker.killKind == null) {
+          worker.killKind = TaskFailedException.Kind.TIMED_OUT;
+          engine.dispatcher.condemn(slot);
+          engine.supervisor.kill(slot, "task " + task.id + " ran longer than taskTimeout (" + timeout + ")");
+        }
+      });
+    }
+  }
+
+  @Override
+  public void dropped(PendingTask task) {
+    engine.cancelled++; // cancelled by its caller while it waited
+  }
+
+  @Override
+  public void drained(int slot) {
+    engine.supervisor.recycle(slot);
+  }
+}
