@@ -45,6 +45,7 @@ public final class PoolOptions {
   private final String name;
   private final WorkerOutput workerOutput;
   private final Duration taskTimeout;
+  private final Duration cancelGrace;
   private final int maxTasksPerWorker;
   private final boolean respawn;
   private final Duration startupTimeout;
@@ -66,6 +67,7 @@ public final class PoolOptions {
     name = b.name;
     workerOutput = b.workerOutput;
     taskTimeout = b.taskTimeout;
+    cancelGrace = b.cancelGrace;
     maxTasksPerWorker = b.maxTasksPerWorker;
     respawn = b.respawn;
     startupTimeout = b.startupTimeout;
@@ -113,6 +115,7 @@ public final class PoolOptions {
     b.name = name;
     b.workerOutput = workerOutput;
     b.taskTimeout = taskTimeout;
+    b.cancelGrace = cancelGrace;
     b.maxTasksPerWorker = maxTasksPerWorker;
     b.respawn = respawn;
     b.startupTimeout = startupTimeout;
@@ -169,6 +172,11 @@ public final class PoolOptions {
   /** @return the longest a task may run, or {@code null} for no limit */
   public Duration taskTimeout() {
     return taskTimeout;
+  }
+
+  /** @return how long a cancelled running task may take to stop before its worker is replaced */
+  public Duration cancelGrace() {
+    return cancelGrace;
   }
 
   /** @return how many tasks a worker runs before it is replaced, 0 for no limit */
@@ -246,6 +254,7 @@ public final class PoolOptions {
     private String name = "nproc";
     private WorkerOutput workerOutput = WorkerOutput.INHERIT;
     private Duration taskTimeout;
+    private Duration cancelGrace = Duration.ofSeconds(1);
     private int maxTasksPerWorker;
     private boolean respawn = true;
     private Duration startupTimeout = Duration.ofSeconds(30);
@@ -389,6 +398,24 @@ public final class PoolOptions {
         throw new IllegalArgumentException("PoolOptions.taskTimeout must be positive, not " + taskTimeout);
       }
       this.taskTimeout = taskTimeout;
+      return this;
+    }
+
+    /**
+     * Sets how long a cancelled task that is running may take to stop. Cancelling a task's future
+     * interrupts the task's thread in its worker at once; a task that has not returned this long
+     * after (one that never checks for interrupts) has its worker killed and replaced, as for
+     * {@link #taskTimeout}. Default: 1 second.
+     *
+     * @param cancelGrace a positive duration
+     * @return this builder
+     */
+    public Builder cancelGrace(Duration cancelGrace) {
+      once("cancelGrace");
+      if (nonNull(cancelGrace, "cancelGrace").isNegative() || cancelGrace.isZero()) {
+        throw new IllegalArgumentException("PoolOptions.cancelGrace must be positive, not " + cancelGrace);
+      }
+      this.cancelGrace = cancelGrace;
       return this;
     }
 
@@ -548,7 +575,7 @@ public final class PoolOptions {
   @Override
   public String toString() {
     return "PoolOptions[name=" + name + ", jvmArgs=" + jvmArgs + ", javaHome=" + javaHome
-        + ", workerOutput=" + workerOutput + ", taskTimeout=" + taskTimeout + ", maxTasksPerWorker="
+        + ", workerOutput=" + workerOutput + ", taskTimeout=" + taskTimeout + ", cancelGrace=" + cancelGrace + ", maxTasksPerWorker="
         + maxTasksPerWorker + ", respawn=" + respawn + ", startupTimeout=" + startupTimeout
         + ", maxMessageSize=" + maxMessageSize + ", pipelineDepth=" + pipelineDepth + ", codec=" + codec.getClass().getName() + "]";
   }

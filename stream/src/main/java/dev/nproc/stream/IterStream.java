@@ -8,15 +8,13 @@ import dev.nproc.pool.PoolOptions;
 import dev.nproc.stream.internal.ChunkFunction;
 import dev.nproc.stream.internal.ChunkPipeline;
 import dev.nproc.stream.internal.FullChunkFunction;
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -207,26 +205,53 @@ public final class IterStream {
     ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), chunk -> pool.call(task, chunk),
         options.granularity(), WINDOW_PER_WORKER * pool.size(), options.ordered(), errorLog(options),
         options.progress(), "IterStream.map");
-    int characteristics = options.ordered() ? Spliterator.ORDERED : 0;
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new ResultIterator<>(pipeline), characteristics),
-            false)
+    ResultSpliterator<B> results = new ResultSpliterator<>(pipeline, options.ordered());
+    // A stream abandoned unclosed (map(...).limit(n).toList(), say) cancels its chunks when it is
+    // collected: the action holds the pipeline, never the spliterator.
+    CLEANER.register(results, pipeline::close);
+    return StreamSupport.stream(results, false)
         .onClose(pipeline::close)
         .onClose(input::close);
   }
 
-  /** Hands the pipeline's chunks out one element at a time; for {@link #map}. */
-  private static final class ResultIterator<B> implements Iterator<Optional<B>> {
+  private static final Cleaner CLEANER = Cleaner.create(runnable -> {
+    Thread t = new Thread(runnable, "nproc-iterstream-cleaner");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * Hands the pipeline's chunks out one element at a time; for {@link #map}. A throw from the
+   * stage downstream (the caller's) closes the pipeline, which cancels the chunks in the pool.
+   */
+  private static final class ResultSpliterator<B> implements Spliterator<Optional<B>> {
     private final ChunkPipeline<?, B> pipeline;
+    private final int characteristics;
     private List<Optional<B>> chunk = Collections.emptyList();
     private int next;
     private boolean ended;
 
-    ResultIterator(ChunkPipeline<?, B> pipeline) {
+    ResultSpliterator(ChunkPipeline<?, B> pipeline, boolean ordered) {
       this.pipeline = pipeline;
+      this.characteristics = ordered ? Spliterator.ORDERED : 0;
     }
 
     @Override
-    public boolean hasNext() {
+    public boolean tryAdvance(Consumer<? super Optional<B>> action) {
+      if (!hasNext()) {
+        return false;
+      }
+      Optional<B> value = chunk.get(next++);
+      try {
+        action.accept(value);
+      } catch (RuntimeException | Error e) {
+        pipeline.close();
+        throw e;
+      }
+      return true;
+    }
+
+    private boolean hasNext() {
       while (next == chunk.size()) {
         if (ended) {
           return false;
@@ -256,11 +281,18 @@ public final class IterStream {
     }
 
     @Override
-    public Optional<B> next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return chunk.get(next++);
+    public Spliterator<Optional<B>> trySplit() {
+      return null;
+    }
+
+    @Override
+    public long estimateSize() {
+      return Long.MAX_VALUE;
+    }
+
+    @Override
+    public int characteristics() {
+      return characteristics;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.nproc.pool.internal;
 
 import dev.nproc.core.TaskFailedException;
+import dev.nproc.core.internal.wire.Cancel;
 import dev.nproc.core.internal.wire.Revoke;
 import dev.nproc.core.internal.wire.Task;
 import java.time.Duration;
@@ -30,7 +31,37 @@ final class DispatchActions implements Dispatcher.Port {
   }
 
   @Override
+  public void cancel(int slot, PendingTask task, boolean running) {
+    engine.supervisor.worker(slot).connection.link().send(new Cancel(task.id));
+    if (running) {
+      startCancelGrace(slot, task);
+    }
+  }
+
+  /**
+   * A cancelled task that runs has {@code cancelGrace} to stop after its thread is interrupted;
+   * then its worker is killed (and replaced), as for {@code taskTimeout}.
+   */
+  private void startCancelGrace(int slot, PendingTask task) {
+    Duration grace = engine.config.cancelGrace();
+    task.stopClock();
+    task.timeout = engine.supervisor.after(grace, () -> {
+      LiveWorker worker = engine.supervisor.worker(slot);
+      if (engine.dispatcher.runs(slot, task.id) && worker.killReason == null) {
+        worker.stoppedForCancel = true;
+        engine.dispatcher.condemn(slot);
+        engine.supervisor.kill(slot, "task " + task.id + " was cancelled and did not stop within cancelGrace ("
+            + grace + ")");
+      }
+    });
+  }
+
+  @Override
   public void started(int slot, PendingTask task) {
+    if (task.cancelled) { // cancelled while it waited behind another: it may start before the cancel arrives
+      startCancelGrace(slot, task);
+      return;
+    }
     Duration timeout = engine.config.taskTimeout();
     if (timeout != null) {
       task.stopClock(); // a task revoked after it reached the head, sent back: its old clock is void

@@ -29,6 +29,12 @@ import java.util.List;
  * started it, and the task goes to the head of the queue. So an idle worker never waits while
  * another has a queue.
  *
+ * <h2>Cancellation</h2>
+ * A cancelled task that is queued leaves the queue at once. One that a worker holds is marked
+ * {@code cancelled} and the worker is told ({@link Port#cancel}); it stays in its lane, counted
+ * apart ({@link #stopping}), until the worker answers it (its outcome is then dropped), gives it
+ * back unstarted (it is dropped, never requeued) or is lost. It is never revoked to run elsewhere.
+ *
  * <h2>Function cache twin</h2>
  * Each lane keeps the ids of the functions its worker holds ({@link FunctionCache}), updated in
  * the order tasks are sent, so a function's bytes go to each worker once.
@@ -47,27 +53,23 @@ final class Dispatcher {
      */
     void send(int slot, PendingTask task, boolean withFunction);
 
-    /**
-     * Asks the worker of {@code slot} to give a task back unstarted.
-     *
-     * @param slot the worker's slot
-     * @param taskId the task
-     */
+    /** Asks the worker of {@code slot} to give task {@code taskId} back unstarted. */
     void revoke(int slot, long taskId);
 
-    /**
-     * A task reached the head of its worker's pipeline: the worker is taken to run it now.
-     *
-     * @param slot the worker's slot
-     * @param task the task
-     */
+    /** A task reached the head of the pipeline of the worker of {@code slot}: it is taken to run now. */
     void started(int slot, PendingTask task);
 
     /**
-     * A task whose caller gave up while it was queued was dropped unsent.
+     * The caller cancelled a task that the worker of {@code slot} holds: tell the worker, which
+     * drops it if it has not started it, or interrupts it.
      *
+     * @param slot the worker's slot
      * @param task the task
+     * @param running whether the worker is taken to run it now (it is the head of its lane)
      */
+    void cancel(int slot, PendingTask task, boolean running);
+
+    /** A task whose caller gave up (completed its future) while it was queued was dropped unsent. */
     void dropped(PendingTask task);
 
     /**
@@ -81,6 +83,16 @@ final class Dispatcher {
 
   /** What a lost worker leaves: the task it may have been running, and how many went back to the queue. */
   record Loss(PendingTask running, int requeued) {}
+
+  /** What a cancel found. */
+  enum Cancelled {
+    /** The task was queued: it is gone, it never ran. */
+    DEQUEUED,
+    /** A worker holds it: it is told to stop; the task leaves its lane when the worker answers or is lost. */
+    STOPPING,
+    /** Nobody holds it any more (it finished, or was cancelled already). */
+    NOT_HELD
+  }
 
   /** One worker's pipeline. */
   private static final class Lane {
@@ -105,7 +117,10 @@ final class Dispatcher {
   /** By slot; {@code null} where no worker takes tasks. */
   private final Lane[] lanes;
   private int cursor;
+  /** Tasks in lanes that their callers still wait for. */
   private int inFlight;
+  /** Tasks in lanes that were cancelled and have not left yet. */
+  private int stopping;
 
   /**
    * Creates a dispatcher.
@@ -135,6 +150,30 @@ final class Dispatcher {
   void submit(PendingTask task) {
     queue.add(task);
     dispatch();
+  }
+
+  /**
+   * The caller cancelled a task.
+   *
+   * @param task the task
+   * @return what the cancel found
+   */
+  Cancelled cancel(PendingTask task) {
+    if (task.cancelled) {
+      return Cancelled.NOT_HELD;
+    }
+    if (task.lane < 0) {
+      return queue.remove(task) ? Cancelled.DEQUEUED : Cancelled.NOT_HELD;
+    }
+    Lane lane = lanes[task.lane];
+    if (lane == null || lane.inFlight.get(task.id) != task) {
+      return Cancelled.NOT_HELD;
+    }
+    task.cancelled = true;
+    inFlight--;
+    stopping++;
+    port.cancel(task.lane, task, lane.head() == task);
+    return Cancelled.STOPPING;
   }
 
   /**
@@ -190,7 +229,7 @@ final class Dispatcher {
     if (task == null) {
       throw new ProtocolException("the worker answered task " + taskId + ", which it does not hold");
     }
-    inFlight--;
+    leave(task);
     if (lane.revoking == taskId) {
       lane.revoking = 0;
     }
@@ -204,7 +243,8 @@ final class Dispatcher {
   }
 
   /**
-   * A worker gave a revoked task back unstarted: it goes to the head of the queue.
+   * A worker gave a revoked or cancelled task back unstarted: it goes to the head of the queue,
+   * or, cancelled, is dropped.
    *
    * @param slot the worker's slot
    * @param taskId the task
@@ -217,19 +257,24 @@ final class Dispatcher {
     if (task == null) {
       throw new ProtocolException("the worker gave back task " + taskId + ", which it does not hold");
     }
-    inFlight--;
-    lane.revoking = 0;
+    leave(task);
+    if (lane.revoking == taskId) {
+      lane.revoking = 0;
+    }
     lane.assigned--;
     task.started = false;
     startHead(slot, lane); // the worker may have answered the head first: the next one runs now
-    queue.addFirst(task);
+    if (!task.cancelled) {
+      queue.addFirst(task);
+    }
     dispatch();
     return task;
   }
 
   /**
    * The worker of {@code slot} is gone: its lane closes; its oldest task is handed back (it may
-   * have run), the others go back to the head of the queue, in order, unstarted.
+   * have run), the others go back to the head of the queue, in order, unstarted (cancelled ones
+   * are dropped).
    *
    * @param slot the slot
    * @return what it held; {@code running} is {@code null} if it held nothing
@@ -242,14 +287,18 @@ final class Dispatcher {
       return new Loss(null, 0);
     }
     List<PendingTask> tasks = new ArrayList<>(lane.inFlight.values());
-    inFlight -= tasks.size();
-    for (int i = tasks.size() - 1; i >= 1; i--) {
+    int requeued = 0;
+    for (int i = tasks.size() - 1; i >= 0; i--) {
       PendingTask t = tasks.get(i);
-      t.started = false;
-      queue.addFirst(t);
+      leave(t);
+      if (i > 0 && !t.cancelled) {
+        t.started = false;
+        queue.addFirst(t);
+        requeued++;
+      }
     }
     dispatch();
-    return new Loss(tasks.get(0), tasks.size() - 1);
+    return new Loss(tasks.get(0), requeued);
   }
 
   /**
@@ -261,11 +310,15 @@ final class Dispatcher {
     List<PendingTask> all = drainQueue();
     for (int i = 0; i < lanes.length; i++) {
       if (lanes[i] != null) {
-        all.addAll(lanes[i].inFlight.values());
+        for (PendingTask t : lanes[i].inFlight.values()) {
+          t.lane = -1;
+          all.add(t);
+        }
         lanes[i] = null;
       }
     }
     inFlight = 0;
+    stopping = 0;
     return all;
   }
 
@@ -287,14 +340,14 @@ final class Dispatcher {
     return queue.size();
   }
 
-  /** @return tasks held by workers */
+  /** @return tasks held by workers, not counting cancelled ones that are stopping */
   int inFlight() {
     return inFlight;
   }
 
-  /** @return whether any task is queued or in flight */
+  /** @return whether any task is queued or held by a worker, cancelled ones that are stopping included */
   boolean hasWork() {
-    return inFlight > 0 || !queue.isEmpty();
+    return inFlight > 0 || stopping > 0 || !queue.isEmpty();
   }
 
   /**
@@ -357,6 +410,7 @@ final class Dispatcher {
   }
 
   private void send(int slot, Lane lane, PendingTask task) {
+    task.lane = slot;
     lane.inFlight.put(task.id, task);
     lane.assigned++;
     inFlight++;
@@ -368,6 +422,16 @@ final class Dispatcher {
     port.send(slot, task, withFunction);
     if (lane.inFlight.size() == 1) {
       startHead(slot, lane);
+    }
+  }
+
+  /** A task leaves its lane, whichever way. */
+  private void leave(PendingTask task) {
+    task.lane = -1;
+    if (task.cancelled) {
+      stopping--;
+    } else {
+      inFlight--;
     }
   }
 
@@ -386,23 +450,39 @@ final class Dispatcher {
         continue;
       }
       int victim = -1;
+      PendingTask task = null;
       for (int slot = 0; slot < lanes.length; slot++) {
         Lane lane = lanes[slot];
-        if (lane != null && lane.open && lane.inFlight.size() > 1 && lane.revoking == 0
+        if (lane != null && lane.open && lane.revoking == 0
             && (victim < 0 || lane.inFlight.size() > lanes[victim].inFlight.size())) {
-          victim = slot;
+          PendingTask youngest = revocable(lane);
+          if (youngest != null) {
+            victim = slot;
+            task = youngest;
+          }
         }
       }
       if (victim < 0) {
         return;
       }
-      Lane lane = lanes[victim];
-      PendingTask youngest = null;
-      for (Iterator<PendingTask> it = lane.inFlight.values().iterator(); it.hasNext(); ) {
-        youngest = it.next();
-      }
-      lane.revoking = youngest.id;
-      port.revoke(victim, youngest.id);
+      lanes[victim].revoking = task.id;
+      port.revoke(victim, task.id);
     }
+  }
+
+  /** The youngest task of a lane that can be taken back: not its head, not cancelled; or {@code null}. */
+  private static PendingTask revocable(Lane lane) {
+    PendingTask youngest = null;
+    Iterator<PendingTask> it = lane.inFlight.values().iterator();
+    if (it.hasNext()) {
+      it.next(); // the head runs
+    }
+    while (it.hasNext()) {
+      PendingTask t = it.next();
+      if (!t.cancelled) {
+        youngest = t;
+      }
+    }
+    return youngest;
   }
 }

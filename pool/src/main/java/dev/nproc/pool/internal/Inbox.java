@@ -90,6 +90,9 @@ final class Inbox implements MasterInbox, Runnable {
     greeted(result);
     PendingTask task = engine.taskAnswered(worker, result.taskId(), true);
     worker.answered = true;
+    if (task == null) {
+      return; // cancelled: dropped
+    }
     Outcomes o = engine.outcomes();
     outcomes.add(() -> {
       if (!o.succeed(task, result, name)) {
@@ -108,6 +111,9 @@ final class Inbox implements MasterInbox, Runnable {
     }
     PendingTask task = engine.taskAnswered(worker, failure.taskId(), false);
     worker.answered = true;
+    if (task == null) {
+      return; // cancelled: dropped
+    }
     Outcomes o = engine.outcomes();
     outcomes.add(() -> o.fail(task, failure, name));
   }

@@ -31,6 +31,9 @@ final class LiveWorker {
   /** Set when the master kills it on purpose: the kind its running task fails with, if not a death. */
   @GuardedBy("PoolEngine.lock")
   TaskFailedException.Kind killKind;
+  /** Set when the master kills it because a cancelled task did not stop: a death nobody needs to hear of. */
+  @GuardedBy("PoolEngine.lock")
+  boolean stoppedForCancel;
   /** Why the master killed it, or {@code null}. */
   @GuardedBy("PoolEngine.lock")
   String killReason;

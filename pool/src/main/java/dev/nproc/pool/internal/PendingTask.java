@@ -1,6 +1,7 @@
 package dev.nproc.pool.internal;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A task between {@code submit} and its completion: its encoded function and argument, how its
@@ -16,27 +17,38 @@ final class PendingTask {
   final boolean rawArgument;
   /** How the outcome completes {@link #future}: {@code submit}'s way or {@code call}'s. */
   final Delivery delivery;
-  final CompletableFuture<Object> future = new CompletableFuture<>();
+  /** The caller's future; cancelling it cancels the task. */
+  final TaskFuture future;
 
+  /** The slot of the worker that holds it, or -1 while it is queued or done. */
+  int lane = -1;
   /** Whether the worker is taken to have started it: it reached the head of the worker's queue. */
   boolean started;
-  /** The pending time-out check, or {@code null}. */
+  /** Whether its caller cancelled it while a worker held it: it is stopping, and its outcome is dropped. */
+  boolean cancelled;
+  /** The pending time-out or cancel-grace check, or {@code null}. */
   Scheduler.Cancellable timeout;
 
-  PendingTask(long id, FunctionRegistry.Encoded function, byte[] argument, boolean rawArgument, Delivery delivery) {
+  PendingTask(long id, FunctionRegistry.Encoded function, byte[] argument, boolean rawArgument, Delivery delivery,
+              Consumer<PendingTask> onCancel) {
     this.id = id;
     this.function = function;
     this.argument = argument;
     this.rawArgument = rawArgument;
     this.delivery = delivery;
+    this.future = new TaskFuture(this, onCancel);
   }
 
-  /** Whether the caller gave up on it (cancelled its future) before it was sent. */
+  PendingTask(long id, FunctionRegistry.Encoded function, byte[] argument, boolean rawArgument, Delivery delivery) {
+    this(id, function, argument, rawArgument, delivery, t -> { });
+  }
+
+  /** Whether the caller gave up on it (cancelled or completed its future) before it was sent. */
   boolean abandoned() {
     return future.isDone();
   }
 
-  /** Calls off its time-out check, if any. */
+  /** Calls off its time-out or cancel-grace check, if any. */
   void stopClock() {
     if (timeout != null) {
       timeout.cancel();
@@ -47,5 +59,30 @@ final class PendingTask {
   @Override
   public String toString() {
     return "task " + id;
+  }
+
+  /**
+   * The future a caller gets: cancelling it (with or without {@code mayInterruptIfRunning}: a
+   * task in another process can only be stopped by the pool) also tells the pool, which drops the
+   * task if it is queued, or stops it in its worker. Its dependent stages are plain futures, as
+   * for any {@code CompletableFuture}: cancelling one of them does not reach the task.
+   */
+  static final class TaskFuture extends CompletableFuture<Object> {
+    private final PendingTask task;
+    private final Consumer<PendingTask> onCancel;
+
+    TaskFuture(PendingTask task, Consumer<PendingTask> onCancel) {
+      this.task = task;
+      this.onCancel = onCancel;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        onCancel.accept(task);
+      }
+      return cancelled;
+    }
   }
 }

@@ -197,7 +197,8 @@ public final class PoolEngine {
       if (state != State.RUNNING) {
         throw rejected();
       }
-      task = new PendingTask(nextTaskId++, encoded.function(), encoded.argument(), encoded.rawArgument(), delivery);
+      task = new PendingTask(nextTaskId++, encoded.function(), encoded.argument(), encoded.rawArgument(), delivery,
+          this::cancel);
       submitted++;
       if (brokenReason == null) {
         dispatcher.submit(task);
@@ -210,6 +211,19 @@ public final class PoolEngine {
     }
     release(after);
     return task.future;
+  }
+
+  /** The caller cancelled a task's future (on the caller's thread, after the future completed). */
+  private void cancel(PendingTask task) {
+    List<Runnable> after;
+    synchronized (lock) {
+      if (dispatcher.cancel(task) != Dispatcher.Cancelled.NOT_HELD) {
+        cancelled++;
+      }
+      tryTerminate();
+      after = takeAfterLock();
+    }
+    release(after);
   }
 
   @GuardedBy("lock")
@@ -269,12 +283,16 @@ public final class PoolEngine {
           exit.lastOutput());
       boolean fromOutside = worker.killReason == null && Deaths.killedFromOutside(exit.code());
       supervisor.exited(worker.slot, worker, fromOutside, description, expected);
-      boolean reported = !expected && state != State.TERMINATED;
+      boolean reported = !expected && state != State.TERMINATED && !worker.stoppedForCancel;
       if (reported) {
         later(() -> config.errorLog().accept("pool " + config.name() + ": " + description));
+      } else if (worker.stoppedForCancel) {
+        later(() -> config.infoLog().accept("pool " + config.name() + ": " + description));
       }
       PendingTask running = loss.running();
-      if (running != null) {
+      if (running != null && running.cancelled) {
+        running.stopClock(); // counted when it was cancelled; its future is done
+      } else if (running != null) {
         running.stopClock();
         failed++;
         TaskFailedException.Kind kind = worker.killKind != null ? worker.killKind : TaskFailedException.Kind.WORKER_DIED;
@@ -307,10 +325,14 @@ public final class PoolEngine {
     }
   }
 
+  /** @return the task, or {@code null} if it was cancelled: its outcome is dropped */
   @GuardedBy("lock")
   PendingTask taskAnswered(LiveWorker worker, long taskId, boolean succeeded) {
     PendingTask task = dispatcher.finished(worker.slot, taskId);
     task.stopClock();
+    if (task.cancelled) {
+      return null;
+    }
     if (succeeded) {
       completed++;
     } else {
@@ -439,8 +461,12 @@ public final class PoolEngine {
       }
       state = State.TERMINATED;
       toCancel = dispatcher.drainAll();
-      toCancel.forEach(PendingTask::stopClock);
-      cancelled += toCancel.size();
+      for (PendingTask t : toCancel) {
+        t.stopClock();
+        if (!t.cancelled) {
+          cancelled++;
+        }
+      }
       supervisor.killAll("the pool was terminated");
       tryTerminate();
       after = takeAfterLock();

@@ -42,6 +42,11 @@ class DispatcherTest {
     }
 
     @Override
+    public void cancel(int slot, PendingTask task, boolean running) {
+      events.add("cancel " + slot + " " + task.id + (running ? " running" : ""));
+    }
+
+    @Override
     public void dropped(PendingTask task) {
       events.add("dropped " + task.id);
     }
@@ -932,6 +937,11 @@ class DispatcherTest {
     @Override
     public void started(int slot, PendingTask task) {
       require(lanes.get(slot).get(0) == task.id, () -> task + " started, not the head of " + lanes.get(slot));
+    }
+
+    @Override
+    public void cancel(int slot, PendingTask task, boolean running) {
+      throw new AssertionError(ctx() + ": nothing was cancelled");
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.RandomAccess;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -60,9 +61,13 @@ public final class ChunkPipeline<A, B> {
    * no polling and no spinning. When it is idle, g is not running, and when g is slow, the
    * workers drain at most the window and then sit idle; nothing grows.
    *
-   * Closing (map's stream closed or abandoned): the consumer stops pulling; chunks still in the
-   * pool finish and their callbacks add them to a queue nobody reads, which the garbage
-   * collector then takes with the pipeline. The pool is untouched.
+   * Closing (the caller stopped early: map's stream closed, an exception downstream, the
+   * iterating thread interrupted, or map's stream collected unclosed): the consumer stops pulling
+   * and cancels every chunk still in the pool, so the pool drops the queued ones and stops the
+   * running ones (see Pool's cancellation). Their callbacks add them to a queue nobody reads,
+   * which the garbage collector then takes with the pipeline. `inPool` is a concurrent map
+   * because close may run on the cleaner's thread when map's stream was abandoned; by then the
+   * consuming thread is gone.
    */
 
   /**
@@ -81,6 +86,8 @@ public final class ChunkPipeline<A, B> {
   private final String what;
 
   private final LinkedBlockingQueue<Done> completions = new LinkedBlockingQueue<>();
+  /** The futures of the chunks in the pool, by sequence number, until their result is taken. */
+  private final Map<Long, CompletableFuture<Object>> inPool = new ConcurrentHashMap<>();
   private final Map<Long, Done> reorder = new HashMap<>();
   private final long startNanos = System.nanoTime();
   private long nextSeq;
@@ -163,6 +170,7 @@ public final class ChunkPipeline<A, B> {
     } else {
       d = completions.take();
     }
+    inPool.remove(d.seq);
     outstanding--;
     return decode(d);
   }
@@ -185,6 +193,7 @@ public final class ChunkPipeline<A, B> {
       long seq = nextSeq++;
       int size = chunk.size();
       CompletableFuture<Object> future = submit.apply(chunk);
+      inPool.put(seq, future);
       outstanding++;
       future.whenComplete((r, e) -> completions.add(new Done(seq, first, size, r, e)));
     }
@@ -249,7 +258,7 @@ public final class ChunkPipeline<A, B> {
         sb.append('\n').append(tf.remoteStackTrace());
       }
     } else if (t instanceof CancellationException) {
-      sb.append("the task was cancelled (the pool was terminated)");
+      sb.append("the task was cancelled (the pool was terminated, or its future cancelled)");
     } else if (t != null) {
       sb.append(t);
     } else {
@@ -292,9 +301,16 @@ public final class ChunkPipeline<A, B> {
     }
   }
 
-  /** Stops pulling the input; chunks still in the pool finish and are dropped. Idempotent. */
+  /**
+   * Stops pulling the input and cancels the chunks still in the pool: queued ones never run,
+   * running ones are interrupted (and their workers replaced if they do not stop). Idempotent.
+   */
   public void close() {
     closed = true;
+    for (CompletableFuture<Object> f : inPool.values()) {
+      f.cancel(true);
+    }
+    inPool.clear();
     reorder.clear();
     completions.clear();
   }

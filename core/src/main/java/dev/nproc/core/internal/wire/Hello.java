@@ -8,7 +8,7 @@ public final class Hello extends MasterBound {
   /** The magic number that opens every worker's stream: "NPRO". */
   public static final int MAGIC = 0x4E50524F;
   /** The protocol version this build speaks. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   private int magic;
   private int version;

@@ -25,7 +25,9 @@ public enum MessageKind {
   /** Master to worker: give back a task received but not started, so an idle worker can run it. */
   REVOKE(10, Revoke::new),
   /** Worker to master: the revoked task was given back unstarted; it is the master's again. */
-  REVOKED(11, Revoked::new);
+  REVOKED(11, Revoked::new),
+  /** Master to worker: the task's caller cancelled it; drop it unstarted, or interrupt it. */
+  CANCEL(12, Cancel::new);
 
   private static final MessageKind[] BY_CODE = new MessageKind[16];
 

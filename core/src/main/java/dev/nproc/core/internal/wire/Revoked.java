@@ -3,7 +3,10 @@ package dev.nproc.core.internal.wire;
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
-/** A worker confirms that a {@link Revoke}d task was given back unstarted: it is the master's again. */
+/**
+ * A worker confirms that a {@link Revoke}d or {@link Cancel}led task was given back unstarted: it
+ * is the master's again, to send elsewhere or (cancelled) to drop. It never ran.
+ */
 public final class Revoked extends MasterBound {
   private long taskId;
 

@@ -35,6 +35,14 @@ public interface WorkerInbox {
   void revoke(Revoke revoke);
 
   /**
+   * The task was cancelled: drop it if it has not started (answering {@link Revoked}), or
+   * interrupt it if it runs.
+   *
+   * @param cancel the message
+   */
+  void cancel(Cancel cancel);
+
+  /**
    * Finish the tasks received, then exit: the last message a worker gets.
    *
    * @param shutdown the message

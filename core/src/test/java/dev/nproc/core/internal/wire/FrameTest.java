@@ -45,7 +45,8 @@ class FrameTest {
         new ServiceReply(11, Message.NONE, "serv failed"),
         new Shutdown(),
         new Revoke(5),
-        new Revoked(5));
+        new Revoked(5),
+        new Cancel(6));
     assertThat(all.stream().map(Message::kind).distinct()).hasSize(MessageKind.values().length);
     FrameReader reader = reader(frames(all.toArray(new Message[0])));
     for (Message expected : all) {

@@ -9,6 +9,7 @@ import dev.nproc.core.Service;
 import dev.nproc.core.ServiceException;
 import dev.nproc.core.TaskFailedException;
 import dev.nproc.core.WorkerInfo;
+import dev.nproc.core.internal.wire.Cancel;
 import dev.nproc.core.internal.wire.Failure;
 import dev.nproc.core.internal.wire.FrameWriter;
 import dev.nproc.core.internal.wire.FunctionCache;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,6 +48,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread's {@code take} or by a revoke's {@code remove}, never both: the deque's lock decides, so a
  * task runs at most once. Each thread sends its own frames on the link, which writes and flushes
  * them on that thread: a result never waits behind the next task.
+ *
+ * <h2>Cancellation</h2>
+ * A cancel takes a queued task out as a revoke does (the master gets {@code REVOKED}: it never
+ * ran), or interrupts the task thread if that task is the one running. {@link #running} says which
+ * task runs; the task thread sets it before it starts a task and clears it, together with any
+ * interrupt left over, after it sent the outcome, both under {@link #runLock}, and the main thread
+ * interrupts only under the same lock: an interrupt never reaches another task than the cancelled
+ * one.
  */
 final class WorkerLoop implements WorkerInbox {
   private final Codec codec;
@@ -60,6 +70,10 @@ final class WorkerLoop implements WorkerInbox {
   private final FunctionCache<CachedFunction> functions = new FunctionCache<>();
   /** Written by the init job, read by later jobs: all on the task thread. */
   private Object env;
+  private final Object runLock = new Object();
+  /** The task the task thread runs, or 0. Guarded by {@link #runLock}. */
+  private long running;
+  private Thread taskThread;
 
   WorkerLoop(Codec codec, int maxMessageSize, Link<MasterBound, WorkerBound> link, long pid) {
     this.codec = codec;
@@ -70,7 +84,7 @@ final class WorkerLoop implements WorkerInbox {
 
   /** Starts the task thread and reads the master's messages on this thread until the end. Never returns. */
   void run() {
-    Thread taskThread = new Thread(this::runJobs, "nproc-worker-task");
+    taskThread = new Thread(this::runJobs, "nproc-worker-task");
     taskThread.setDaemon(true); // the reader decides when the worker ends
     taskThread.start();
     try {
@@ -132,6 +146,22 @@ final class WorkerLoop implements WorkerInbox {
   }
 
   @Override
+  public void cancel(Cancel cancel) {
+    long taskId = cancel.taskId();
+    Runnable job = queuedTasks.get(taskId);
+    if (job != null && jobs.remove(job)) {
+      queuedTasks.remove(taskId);
+      link.send(new Revoked(taskId));
+      return;
+    }
+    synchronized (runLock) {
+      if (running == taskId) {
+        taskThread.interrupt();
+      }
+    }
+  }
+
+  @Override
   public void shutdown(Shutdown shutdown) {
     jobs.add(() -> System.exit(0)); // every job before it is done, and its frame written
     awaitExit();
@@ -186,10 +216,25 @@ final class WorkerLoop implements WorkerInbox {
   }
 
   /** Runs one task and sends its result or failure. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private void runTask(Task task, CachedFunction function) {
     long taskId = task.taskId();
     queuedTasks.remove(taskId);
+    synchronized (runLock) {
+      running = taskId;
+    }
+    try {
+      runAndReport(task, function);
+    } finally {
+      synchronized (runLock) {
+        running = 0;
+        Thread.interrupted(); // a cancel that came as the task ended must not reach the next one
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void runAndReport(Task task, CachedFunction function) {
+    long taskId = task.taskId();
     Object result;
     try {
       Object f = function.get(codec);
@@ -255,7 +300,16 @@ final class WorkerLoop implements WorkerInbox {
       CompletableFuture<ServiceReply> answer = new CompletableFuture<>();
       requests.put(requestId, answer);
       link.send(new ServiceRequest(taskId, requestId, bytes));
-      ServiceReply reply = answer.join();
+      ServiceReply reply;
+      try {
+        reply = answer.get(); // unlike join, a cancel's interrupt ends the wait
+      } catch (InterruptedException e) {
+        requests.remove(requestId); // a late answer is dropped
+        Thread.currentThread().interrupt();
+        throw new ServiceException("interrupted while waiting for the master's answer (the task was cancelled)");
+      } catch (ExecutionException e) {
+        throw new ServiceException("the master's answer failed: " + e.getCause());
+      }
       if (reply.error() != null) {
         throw new ServiceException(reply.error());
       }
