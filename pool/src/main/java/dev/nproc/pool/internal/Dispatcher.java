@@ -163,7 +163,11 @@ final class Dispatcher {
       return Cancelled.NOT_HELD;
     }
     if (task.lane < 0) {
-      return queue.remove(task) ? Cancelled.DEQUEUED : Cancelled.NOT_HELD;
+      if (!queue.remove(task)) {
+        return Cancelled.NOT_HELD;
+      }
+      task.forgetArgument();
+      return Cancelled.DEQUEUED;
     }
     Lane lane = lanes[task.lane];
     if (lane == null || lane.inFlight.get(task.id) != task) {
@@ -230,6 +234,7 @@ final class Dispatcher {
       throw new ProtocolException("the worker answered task " + taskId + ", which it does not hold");
     }
     leave(task);
+    task.forgetArgument();
     if (lane.revoking == taskId) {
       lane.revoking = 0;
     }
@@ -264,7 +269,9 @@ final class Dispatcher {
     lane.assigned--;
     task.started = false;
     startHead(slot, lane); // the worker may have answered the head first: the next one runs now
-    if (!task.cancelled) {
+    if (task.cancelled) {
+      task.forgetArgument();
+    } else {
       queue.addFirst(task);
     }
     dispatch();
@@ -295,6 +302,8 @@ final class Dispatcher {
         t.started = false;
         queue.addFirst(t);
         requeued++;
+      } else {
+        t.forgetArgument();
       }
     }
     dispatch();
@@ -312,6 +321,7 @@ final class Dispatcher {
       if (lanes[i] != null) {
         for (PendingTask t : lanes[i].inFlight.values()) {
           t.lane = -1;
+          t.forgetArgument();
           all.add(t);
         }
         lanes[i] = null;
@@ -330,6 +340,7 @@ final class Dispatcher {
   List<PendingTask> drainQueue() {
     List<PendingTask> tasks = new ArrayList<>(queue);
     queue.clear();
+    tasks.forEach(PendingTask::forgetArgument);
     return tasks;
   }
 
@@ -395,6 +406,7 @@ final class Dispatcher {
       }
       PendingTask task = queue.poll();
       if (task.abandoned()) {
+        task.forgetArgument();
         port.dropped(task);
         continue;
       }

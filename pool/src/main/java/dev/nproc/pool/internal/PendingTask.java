@@ -11,8 +11,12 @@ import java.util.function.Consumer;
 final class PendingTask {
   final long id;
   final FunctionRegistry.Encoded function;
-  /** The encoded argument, or the argument itself when {@link #rawArgument}. */
-  final byte[] argument;
+  /**
+   * The encoded argument, or the argument itself when {@link #rawArgument}; {@code null} once the
+   * task can no longer be sent ({@link #forgetArgument}), so that a caller who keeps the future
+   * does not keep the argument.
+   */
+  byte[] argument;
   /** Whether the argument is a {@code byte[]} (a copy of the caller's) that travels without the codec. */
   final boolean rawArgument;
   /** How the outcome completes {@link #future}: {@code submit}'s way or {@code call}'s. */
@@ -46,6 +50,11 @@ final class PendingTask {
   /** Whether the caller gave up on it (cancelled or completed its future) before it was sent. */
   boolean abandoned() {
     return future.isDone();
+  }
+
+  /** The task will not be sent again (it finished, failed, was cancelled or dropped): its argument can go. */
+  void forgetArgument() {
+    argument = null;
   }
 
   /** Calls off its time-out or cancel-grace check, if any. */
