@@ -310,11 +310,7 @@ final class Dispatcher {
     return new Loss(tasks.get(0), requeued);
   }
 
-  /**
-   * Takes every task out, queued and in flight: the pool is terminated.
-   *
-   * @return the tasks
-   */
+  /** @return every task, queued and in lanes, taken out: the pool is terminated */
   List<PendingTask> drainAll() {
     List<PendingTask> all = drainQueue();
     for (int i = 0; i < lanes.length; i++) {
@@ -332,11 +328,7 @@ final class Dispatcher {
     return all;
   }
 
-  /**
-   * Takes every queued task out: no worker is left to run them.
-   *
-   * @return the tasks
-   */
+  /** @return every queued task, taken out: no worker is left to run them */
   List<PendingTask> drainQueue() {
     List<PendingTask> tasks = new ArrayList<>(queue);
     queue.clear();
@@ -361,6 +353,17 @@ final class Dispatcher {
     return inFlight > 0 || stopping > 0 || !queue.isEmpty();
   }
 
+  /** @return the slots holding cancelled tasks that are stopping, when nothing else is queued or held; else none */
+  List<Integer> onlyStopping() {
+    List<Integer> slots = new ArrayList<>();
+    for (int i = 0; i < lanes.length && inFlight == 0 && queue.isEmpty(); i++) {
+      if (lanes[i] != null && !lanes[i].inFlight.isEmpty()) {
+        slots.add(i);
+      }
+    }
+    return slots;
+  }
+
   /**
    * Tells whether the worker of {@code slot} runs {@code taskId} now (it is the head of its lane).
    *
@@ -374,12 +377,7 @@ final class Dispatcher {
     return head != null && head.id == taskId;
   }
 
-  /**
-   * Returns how many tasks the worker of {@code slot} holds.
-   *
-   * @param slot the slot
-   * @return the count, 0 without a lane
-   */
+  /** @return how many tasks the worker of {@code slot} holds, 0 without a lane */
   int holding(int slot) {
     Lane lane = lanes[slot];
     return lane == null ? 0 : lane.inFlight.size();

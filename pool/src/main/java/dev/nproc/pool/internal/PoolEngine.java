@@ -42,7 +42,7 @@ import java.util.function.Function;
  * that may block or runs user code (launching and killing processes, the logs, completing
  * futures, {@code onWorkerFailure}, the service function) is added to {@link #afterLock} while
  * the lock is held and run by the same thread right after it releases it
- * ({@link #release}); futures and the service run on the {@link CallbackRunner}'s threads.
+ * ({@link Deferred}); futures and the service run on the {@link CallbackRunner}'s threads.
  * Threads: callers of {@code submit}, {@code closeAsync}, {@code terminate} and {@code stats};
  * one reader per worker; the timer, which runs the supervisor's timers and launches; callback
  * threads.
@@ -51,8 +51,9 @@ import java.util.function.Function;
  * RUNNING -> CLOSING ({@link #closeAsync}: no new tasks; the submitted ones finish) -> TERMINATED
  * ({@link #terminate}: workers killed, unfinished futures cancelled). {@link #tryTerminate} runs
  * after every step that may end the pool: it fails the queue of a pool whose workers are all
- * gone for good, retires the workers of a drained closing pool, and completes {@link #whenClosed}
- * once no worker is alive or coming.
+ * gone for good, kills the workers of a closing pool that only hold cancelled tasks, retires the
+ * workers of a drained closing pool, and completes {@link #whenClosed} once no worker is alive or
+ * coming.
  */
 public final class PoolEngine {
   private static final byte[] NONE = new byte[0];
@@ -79,8 +80,8 @@ public final class PoolEngine {
   final Dispatcher dispatcher;
   @GuardedBy("lock")
   final Supervisor<LiveWorker> supervisor;
-  @GuardedBy("lock")
-  private List<Runnable> afterLock = new ArrayList<>();
+  /** Its {@code add} and {@code take} under the lock, its {@code run} after. */
+  private final Deferred afterLock;
   @GuardedBy("lock")
   private long nextTaskId = 1;
   @GuardedBy("lock")
@@ -109,6 +110,7 @@ public final class PoolEngine {
     this.timer = new ScheduledThreadPoolExecutor(1, CallbackRunner.daemonThreads(config.name() + "-timer-"));
     timer.setRemoveOnCancelPolicy(true);
     this.callbacks = new CallbackRunner(config.name(), timer, this::logError);
+    this.afterLock = new Deferred((message, e) -> logError("pool " + config.name() + ": " + message, e));
     for (int i = 0; i < nproc; i++) {
       firstStarts.add(new CompletableFuture<>());
     }
@@ -128,9 +130,9 @@ public final class PoolEngine {
     List<Runnable> launches;
     synchronized (lock) {
       supervisor.startAll();
-      launches = takeAfterLock();
+      launches = afterLock.take();
     }
-    release(launches);
+    afterLock.run(launches);
     return firstStarts;
   }
 
@@ -207,9 +209,9 @@ public final class PoolEngine {
         String reason = brokenReason;
         later(() -> outcomes.fail(task, notRun(task, reason)));
       }
-      after = takeAfterLock();
+      after = afterLock.take();
     }
-    release(after);
+    afterLock.run(after);
     return task.future;
   }
 
@@ -221,9 +223,9 @@ public final class PoolEngine {
         cancelled++;
       }
       tryTerminate();
-      after = takeAfterLock();
+      after = afterLock.take();
     }
-    release(after);
+    afterLock.run(after);
   }
 
   @GuardedBy("lock")
@@ -252,10 +254,10 @@ public final class PoolEngine {
         // worker must still be completed.
         inbox.flushOutcomes();
         tryTerminate();
-        after = takeAfterLock();
+        after = afterLock.take();
       }
     }
-    release(after);
+    afterLock.run(after);
   }
 
   /**
@@ -268,9 +270,9 @@ public final class PoolEngine {
     synchronized (lock) {
       step.run();
       tryTerminate();
-      after = takeAfterLock();
+      after = afterLock.take();
     }
-    release(after);
+    afterLock.run(after);
   }
 
   /** A worker is gone: what it held, its slot, the reports. Called by its reader thread. */
@@ -373,30 +375,6 @@ public final class PoolEngine {
     afterLock.add(action);
   }
 
-  @GuardedBy("lock")
-  private List<Runnable> takeAfterLock() {
-    if (afterLock.isEmpty()) {
-      return null;
-    }
-    List<Runnable> taken = afterLock;
-    afterLock = new ArrayList<>();
-    return taken;
-  }
-
-  /** Runs, after the lock is released, what a step left: each guarded, so one failure stops none of the others. */
-  private void release(List<Runnable> after) {
-    if (after == null) {
-      return;
-    }
-    for (Runnable r : after) {
-      try {
-        r.run();
-      } catch (RuntimeException | Error e) {
-        logError("pool " + config.name() + ": an action after the lock failed", e);
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- lifecycle
 
   /** Whether tasks still need a worker: always while running; while closing, until the last one is done. */
@@ -407,8 +385,9 @@ public final class PoolEngine {
 
   /**
    * Brings the pool's lifecycle forward after any step: fails the queue when no worker is left
-   * to run it, retires the workers of a drained closing pool, and completes {@link #whenClosed}
-   * once no worker is alive or coming.
+   * to run it, kills the workers of a closing pool that hold only cancelled tasks, retires the
+   * workers of a drained closing pool, and completes {@link #whenClosed} once no worker is alive
+   * or coming.
    */
   @GuardedBy("lock")
   private void tryTerminate() {
@@ -421,9 +400,20 @@ public final class PoolEngine {
       String reason = brokenReason;
       later(() -> callbacks.run(() -> orphans.forEach(t -> outcomes.fail(t, notRun(t, reason)))));
     }
-    if (state == State.CLOSING && !dispatcher.hasWork()) {
-      for (int slot : supervisor.retireAll()) {
-        dispatcher.retire(slot);
+    if (state == State.CLOSING) {
+      // close() does not wait for cancelled tasks that are still stopping: their outcome is dropped
+      for (int slot : dispatcher.onlyStopping()) {
+        LiveWorker worker = supervisor.worker(slot);
+        if (worker != null && worker.killReason == null) {
+          worker.stoppedForCancel = true;
+          dispatcher.condemn(slot);
+          supervisor.kill(slot, "the pool is closing and does not wait for its cancelled task to stop");
+        }
+      }
+      if (!dispatcher.hasWork()) {
+        for (int slot : supervisor.retireAll()) {
+          dispatcher.retire(slot);
+        }
       }
     }
     if (state != State.RUNNING && !needsWorkers() && supervisor.quiescent() && !closing) {
@@ -469,9 +459,9 @@ public final class PoolEngine {
       }
       supervisor.killAll("the pool was terminated");
       tryTerminate();
-      after = takeAfterLock();
+      after = afterLock.take();
     }
-    release(after);
+    afterLock.run(after);
     // Cancelled on the caller's thread, outside the lock, so that every unfinished future is
     // cancelled by the time terminate() returns; dependents run on this thread, not a reader's.
     for (PendingTask t : toCancel) {
