@@ -129,102 +129,182 @@ public final class PoolOptions {
     return b;
   }
 
-  /** @return the hook run in each worker before its first task, or {@code null} for none */
+  /**
+   * Returns the hook run in each worker before its first task, or {@code null} for none.
+   *
+   * @return the hook run in each worker before its first task, or {@code null} for none
+   */
   public SerializableConsumer<WorkerInfo> init() {
     return init;
   }
 
-  /** @return the user's extra JVM arguments for workers */
+  /**
+   * Returns the user's extra JVM arguments for workers.
+   *
+   * @return the user's extra JVM arguments for workers
+   */
   public List<String> jvmArgs() {
     return jvmArgs;
   }
 
-  /** @return the JDK that runs workers, or {@code null} for the master's own */
+  /**
+   * Returns the JDK that runs workers, or {@code null} for the master's own.
+   *
+   * @return the JDK that runs workers, or {@code null} for the master's own
+   */
   public Path javaHome() {
     return javaHome;
   }
 
-  /** @return the workers' classpath, or {@code null} for the master's own */
+  /**
+   * Returns the workers' classpath, or {@code null} for the master's own.
+   *
+   * @return the workers' classpath, or {@code null} for the master's own
+   */
   public String classpath() {
     return classpath;
   }
 
-  /** @return variables added to the workers' environment */
+  /**
+   * Returns variables added to the workers' environment.
+   *
+   * @return variables added to the workers' environment
+   */
   public Map<String, String> environment() {
     return environment;
   }
 
-  /** @return the workers' working directory, or {@code null} for the master's */
+  /**
+   * Returns the workers' working directory, or {@code null} for the master's.
+   *
+   * @return the workers' working directory, or {@code null} for the master's
+   */
   public Path workingDirectory() {
     return workingDirectory;
   }
 
-  /** @return the pool's name, used in thread names, output prefixes and messages */
+  /**
+   * Returns the pool's name, used in thread names, output prefixes and messages.
+   *
+   * @return the pool's name, used in thread names, output prefixes and messages
+   */
   public String name() {
     return name;
   }
 
-  /** @return where the workers' output goes */
+  /**
+   * Returns where the workers' output goes.
+   *
+   * @return where the workers' output goes
+   */
   public WorkerOutput workerOutput() {
     return workerOutput;
   }
 
-  /** @return the longest a task may run, or {@code null} for no limit */
+  /**
+   * Returns the longest a task may run, or {@code null} for no limit.
+   *
+   * @return the longest a task may run, or {@code null} for no limit
+   */
   public Duration taskTimeout() {
     return taskTimeout;
   }
 
-  /** @return how long a cancelled running task may take to stop before its worker is replaced */
+  /**
+   * Returns how long a cancelled running task may take to stop before its worker is replaced.
+   *
+   * @return how long a cancelled running task may take to stop before its worker is replaced
+   */
   public Duration cancelGrace() {
     return cancelGrace;
   }
 
-  /** @return how many tasks a worker runs before it is replaced, 0 for no limit */
+  /**
+   * Returns how many tasks a worker runs before it is replaced, 0 for no limit.
+   *
+   * @return how many tasks a worker runs before it is replaced, 0 for no limit
+   */
   public int maxTasksPerWorker() {
     return maxTasksPerWorker;
   }
 
-  /** @return whether a dead worker is replaced */
+  /**
+   * Returns whether a dead worker is replaced.
+   *
+   * @return whether a dead worker is replaced
+   */
   public boolean respawn() {
     return respawn;
   }
 
-  /** @return the longest a worker may take from launch to ready */
+  /**
+   * Returns the longest a worker may take from launch to ready.
+   *
+   * @return the longest a worker may take from launch to ready
+   */
   public Duration startupTimeout() {
     return startupTimeout;
   }
 
-  /** @return the largest message between master and worker, in bytes */
+  /**
+   * Returns the largest message between master and worker, in bytes.
+   *
+   * @return the largest message between master and worker, in bytes
+   */
   public int maxMessageSize() {
     return maxMessageSize;
   }
 
-  /** @return the most tasks a worker holds at once */
+  /**
+   * Returns the most tasks a worker holds at once.
+   *
+   * @return the most tasks a worker holds at once
+   */
   public int pipelineDepth() {
     return pipelineDepth;
   }
 
-  /** @return the payload codec */
+  /**
+   * Returns the payload codec.
+   *
+   * @return the payload codec
+   */
   public Codec codec() {
     return codec;
   }
 
-  /** @return the callback told of each unexpected worker death */
+  /**
+   * Returns the callback told of each unexpected worker death.
+   *
+   * @return the callback told of each unexpected worker death
+   */
   public Consumer<WorkerFailure> onWorkerFailure() {
     return onWorkerFailure;
   }
 
-  /** @return where error messages go */
+  /**
+   * Returns where error messages go.
+   *
+   * @return where error messages go
+   */
   public Consumer<String> errorLog() {
     return errorLog;
   }
 
-  /** @return where information messages go */
+  /**
+   * Returns where information messages go.
+   *
+   * @return where information messages go
+   */
   public Consumer<String> infoLog() {
     return infoLog;
   }
 
-  /** @return how exceptions are turned into text for the logs */
+  /**
+   * Returns how exceptions are turned into text for the logs.
+   *
+   * @return how exceptions are turned into text for the logs
+   */
   public Function<Throwable, String> exceptionFormatter() {
     return exceptionFormatter;
   }

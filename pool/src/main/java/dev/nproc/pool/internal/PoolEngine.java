@@ -469,12 +469,20 @@ public final class PoolEngine {
     }
   }
 
-  /** @return a future that completes once the pool has shut down and every worker has exited */
+  /**
+   * Returns a future that completes once the pool has shut down and every worker has exited.
+   *
+   * @return a future that completes once the pool has shut down and every worker has exited
+   */
   public CompletableFuture<Void> whenClosed() {
     return closed.copy();
   }
 
-  /** @return a consistent snapshot of the counters */
+  /**
+   * Returns a consistent snapshot of the counters.
+   *
+   * @return a consistent snapshot of the counters
+   */
   public EngineStats stats() {
     synchronized (lock) {
       return new EngineStats(submitted, completed, failed, cancelled, dispatcher.inFlight(), dispatcher.queued(),
@@ -482,12 +490,20 @@ public final class PoolEngine {
     }
   }
 
-  /** @return the number of workers */
+  /**
+   * Returns the number of workers.
+   *
+   * @return the number of workers
+   */
   public int size() {
     return firstStarts.size();
   }
 
-  /** @return the pool's name */
+  /**
+   * Returns the pool's name.
+   *
+   * @return the pool's name
+   */
   public String name() {
     return config.name();
   }

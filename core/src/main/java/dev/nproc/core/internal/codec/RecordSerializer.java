@@ -48,6 +48,9 @@ public final class RecordSerializer extends FSTBasicObjectSerializer {
     }
   }
 
+  /** Creates a record serializer; {@code FstCodec} registers one for all records. */
+  public RecordSerializer() {}
+
   @Override
   public void writeObject(FSTObjectOutput out, Object toWrite, FSTClazzInfo clzInfo,
                           FSTClazzInfo.FSTFieldInfo referencedBy, int streamPosition) throws IOException {

@@ -19,6 +19,9 @@ import org.nustaq.serialization.FSTObjectOutput;
  * <p>Public only so that {@code dev.nproc.core.FstCodec} can register it; not API.
  */
 public final class ThrowableSerializer extends FSTBasicObjectSerializer {
+  /** Creates a throwable serializer; {@code FstCodec} registers one for all throwables. */
+  public ThrowableSerializer() {}
+
   @Override
   public void writeObject(FSTObjectOutput out, Object toWrite, FSTClazzInfo clzInfo,
                           FSTClazzInfo.FSTFieldInfo referencedBy, int streamPosition) throws IOException {

@@ -23,7 +23,11 @@ public final class Cancel extends WorkerBound {
     this.taskId = taskId;
   }
 
-  /** @return the task's id */
+  /**
+   * Returns the task's id.
+   *
+   * @return the task's id
+   */
   public long taskId() {
     return taskId;
   }

@@ -42,12 +42,20 @@ public final class Failure extends MasterBound {
     this.exception = exception;
   }
 
-  /** @return the task's id, or {@link #INIT_TASK_ID} */
+  /**
+   * Returns the task's id, or {@link #INIT_TASK_ID}.
+   *
+   * @return the task's id, or {@link #INIT_TASK_ID}
+   */
   public long taskId() {
     return taskId;
   }
 
-  /** @return why the task failed */
+  /**
+   * Returns why the task failed.
+   *
+   * @return why the task failed
+   */
   public TaskFailedException.Kind failureKind() {
     return failureKind;
   }
@@ -57,17 +65,29 @@ public final class Failure extends MasterBound {
     return className;
   }
 
-  /** @return the exception's message, or {@code null} */
+  /**
+   * Returns the exception's message, or {@code null}.
+   *
+   * @return the exception's message, or {@code null}
+   */
   public String message() {
     return message;
   }
 
-  /** @return the exception's stack trace as text */
+  /**
+   * Returns the exception's stack trace as text.
+   *
+   * @return the exception's stack trace as text
+   */
   public String stackTrace() {
     return stackTrace;
   }
 
-  /** @return the encoded exception, empty if it could not be encoded */
+  /**
+   * Returns the encoded exception, empty if it could not be encoded.
+   *
+   * @return the encoded exception, empty if it could not be encoded
+   */
   public byte[] exception() {
     return exception;
   }

@@ -27,6 +27,9 @@ public final class FunctionCache<V> {
     }
   };
 
+  /** Creates an empty cache. */
+  public FunctionCache() {}
+
   /**
    * Looks a function up, marking it as recently used.
    *

@@ -58,12 +58,20 @@ public final class Hello extends MasterBound {
     }
   }
 
-  /** @return the worker's process id */
+  /**
+   * Returns the worker's process id.
+   *
+   * @return the worker's process id
+   */
   public long pid() {
     return pid;
   }
 
-  /** @return the worker's Java version */
+  /**
+   * Returns the worker's Java version.
+   *
+   * @return the worker's Java version
+   */
   public String javaVersion() {
     return javaVersion;
   }

@@ -27,22 +27,38 @@ public final class Init extends WorkerBound {
     this.env = env;
   }
 
-  /** @return the worker's slot */
+  /**
+   * Returns the worker's slot.
+   *
+   * @return the worker's slot
+   */
   public int workerId() {
     return workerId;
   }
 
-  /** @return how often the slot has been respawned */
+  /**
+   * Returns how often the slot has been respawned.
+   *
+   * @return how often the slot has been respawned
+   */
   public int generation() {
     return generation;
   }
 
-  /** @return the encoded init hook, empty for none */
+  /**
+   * Returns the encoded init hook, empty for none.
+   *
+   * @return the encoded init hook, empty for none
+   */
   public byte[] init() {
     return init;
   }
 
-  /** @return the encoded environment, empty for none */
+  /**
+   * Returns the encoded environment, empty for none.
+   *
+   * @return the encoded environment, empty for none
+   */
   public byte[] env() {
     return env;
   }

@@ -17,6 +17,9 @@ public abstract class Message extends BytesInBinaryMarshallable {
   /** Bytes of an absent payload. */
   protected static final byte[] NONE = new byte[0];
 
+  /** Only {@link MasterBound} and {@link WorkerBound}, in this package, extend this class. */
+  Message() {}
+
   /**
    * Returns what kind of message this is; the kind's code precedes the body in a frame.
    *

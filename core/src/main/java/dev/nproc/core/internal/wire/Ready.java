@@ -18,7 +18,11 @@ public final class Ready extends MasterBound {
     this.pid = pid;
   }
 
-  /** @return the worker's process id */
+  /**
+   * Returns the worker's process id.
+   *
+   * @return the worker's process id
+   */
   public long pid() {
     return pid;
   }

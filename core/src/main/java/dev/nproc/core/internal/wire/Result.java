@@ -34,17 +34,29 @@ public final class Result extends MasterBound {
     this.rawValue = rawValue;
   }
 
-  /** @return the task's id */
+  /**
+   * Returns the task's id.
+   *
+   * @return the task's id
+   */
   public long taskId() {
     return taskId;
   }
 
-  /** @return the encoded result, or the result itself when {@link #rawValue()} */
+  /**
+   * Returns the encoded result, or the result itself when {@link #rawValue()}.
+   *
+   * @return the encoded result, or the result itself when {@link #rawValue()}
+   */
   public byte[] value() {
     return value;
   }
 
-  /** @return whether the result is a {@code byte[]} sent as it is, without the codec */
+  /**
+   * Returns whether the result is a {@code byte[]} sent as it is, without the codec.
+   *
+   * @return whether the result is a {@code byte[]} sent as it is, without the codec
+   */
   public boolean rawValue() {
     return rawValue;
   }

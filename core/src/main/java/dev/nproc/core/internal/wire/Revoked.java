@@ -21,7 +21,11 @@ public final class Revoked extends MasterBound {
     this.taskId = taskId;
   }
 
-  /** @return the task's id */
+  /**
+   * Returns the task's id.
+   *
+   * @return the task's id
+   */
   public long taskId() {
     return taskId;
   }

@@ -24,17 +24,29 @@ public final class ServiceReply extends WorkerBound {
     this.error = error;
   }
 
-  /** @return the id of the request answered */
+  /**
+   * Returns the id of the request answered.
+   *
+   * @return the id of the request answered
+   */
   public long requestId() {
     return requestId;
   }
 
-  /** @return the encoded answer */
+  /**
+   * Returns the encoded answer.
+   *
+   * @return the encoded answer
+   */
   public byte[] response() {
     return response;
   }
 
-  /** @return why the service failed, or {@code null} when it answered */
+  /**
+   * Returns why the service failed, or {@code null} when it answered.
+   *
+   * @return why the service failed, or {@code null} when it answered
+   */
   public String error() {
     return error;
   }

@@ -24,17 +24,29 @@ public final class ServiceRequest extends MasterBound {
     this.request = request;
   }
 
-  /** @return the id of the task that asks */
+  /**
+   * Returns the id of the task that asks.
+   *
+   * @return the id of the task that asks
+   */
   public long taskId() {
     return taskId;
   }
 
-  /** @return the request's id */
+  /**
+   * Returns the request's id.
+   *
+   * @return the request's id
+   */
   public long requestId() {
     return requestId;
   }
 
-  /** @return the encoded request */
+  /**
+   * Returns the encoded request.
+   *
+   * @return the encoded request
+   */
   public byte[] request() {
     return request;
   }

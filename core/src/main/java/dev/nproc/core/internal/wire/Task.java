@@ -45,27 +45,47 @@ public final class Task extends WorkerBound {
     this.rawArgument = rawArgument;
   }
 
-  /** @return the task's id */
+  /**
+   * Returns the task's id.
+   *
+   * @return the task's id
+   */
   public long taskId() {
     return taskId;
   }
 
-  /** @return the function's id */
+  /**
+   * Returns the function's id.
+   *
+   * @return the function's id
+   */
   public long functionId() {
     return functionId;
   }
 
-  /** @return the encoded function, empty when the worker holds it already */
+  /**
+   * Returns the encoded function, empty when the worker holds it already.
+   *
+   * @return the encoded function, empty when the worker holds it already
+   */
   public byte[] function() {
     return function;
   }
 
-  /** @return the encoded argument, or the argument itself when {@link #rawArgument()} */
+  /**
+   * Returns the encoded argument, or the argument itself when {@link #rawArgument()}.
+   *
+   * @return the encoded argument, or the argument itself when {@link #rawArgument()}
+   */
   public byte[] argument() {
     return argument;
   }
 
-  /** @return whether the argument is a {@code byte[]} sent as it is, without the codec */
+  /**
+   * Returns whether the argument is a {@code byte[]} sent as it is, without the codec.
+   *
+   * @return whether the argument is a {@code byte[]} sent as it is, without the codec
+   */
   public boolean rawArgument() {
     return rawArgument;
   }
