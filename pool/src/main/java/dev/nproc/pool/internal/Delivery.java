@@ -19,11 +19,8 @@ enum Delivery {
 
     @Override
     void fail(CompletableFuture<Object> future, TaskFailedException e, Consumer<TaskFailedException> log) {
-      try {
-        log.accept(e); // first, so that whoever sees the empty result finds the failure logged
-      } finally {
-        future.complete(Optional.empty());
-      }
+      future.complete(Optional.empty()); // first: a log that blocks or throws must not keep it pending
+      log.accept(e);
     }
   },
   /** {@code call}: the bare result, {@code null} allowed; a failure completes it exceptionally. */
@@ -48,7 +45,7 @@ enum Delivery {
   abstract void succeed(CompletableFuture<Object> future, Object value);
 
   /**
-   * Completes the future with a failure; a throwing log does not keep it from completing.
+   * Completes the future with a failure, then logs it ({@code submit}'s path).
    *
    * @param future the task's future
    * @param e the failure

@@ -1,12 +1,10 @@
 package dev.nproc.pool.internal;
 
 import dev.nproc.core.Codec;
-import dev.nproc.core.CodecException;
 import dev.nproc.core.TaskFailedException;
 import dev.nproc.core.internal.wire.Failure;
 import dev.nproc.core.internal.wire.Result;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Turns what a worker answered into the completion of a task's future: decodes results, rebuilds
@@ -20,9 +18,9 @@ final class Outcomes {
   private final Codec codec;
   private final Consumer<TaskFailedException> failureLog;
 
-  Outcomes(Codec codec, Consumer<String> errorLog, Function<Throwable, String> exceptionFormatter) {
+  Outcomes(Codec codec, UserHooks hooks) {
     this.codec = codec;
-    this.failureLog = e -> errorLog.accept(exceptionFormatter.apply(e));
+    this.failureLog = e -> hooks.error(hooks.format(e));
   }
 
   /**
@@ -38,9 +36,9 @@ final class Outcomes {
     Object decoded;
     try {
       decoded = result.rawValue() ? value : codec.decode(value, 0, value.length);
-    } catch (CodecException e) {
+    } catch (Throwable e) { // the result's own readObject, say, may throw anything
       fail(task, new TaskFailedException(TaskFailedException.Kind.RESULT_NOT_SERIALIZABLE,
-          "task " + task.id + ": the master cannot decode the result sent by " + worker + ": " + e.getMessage(),
+          "task " + task.id + ": the master cannot decode the result sent by " + worker + ": " + describe(e),
           null, null, null, e));
       return false;
     }
@@ -60,7 +58,7 @@ final class Outcomes {
     if (failure.exception().length > 0) {
       try {
         cause = (Throwable) codec.decode(failure.exception(), 0, failure.exception().length);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         // the text below still says what happened
       }
     }
@@ -70,6 +68,15 @@ final class Outcomes {
         + (failure.message() == null ? "" : ": " + failure.message());
     fail(task, new TaskFailedException(failure.failureKind(), message, failure.className(), failure.message(),
         failure.stackTrace(), cause));
+  }
+
+  /** A throwable's class and message, even if its {@code getMessage} throws. */
+  private static String describe(Throwable e) {
+    try {
+      return e.getMessage();
+    } catch (Throwable again) {
+      return e.getClass().getName() + " (its getMessage() threw)";
+    }
   }
 
   /**

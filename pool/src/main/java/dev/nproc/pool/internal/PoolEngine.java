@@ -65,6 +65,7 @@ public final class PoolEngine {
   private final byte[] envBytes;
   private final WorkerLauncher launcher;
   private final TaskEncoder encoder;
+  private final UserHooks hooks;
   private final Outcomes outcomes;
   private final ServiceBridge service;
   private final ScheduledThreadPoolExecutor timer;
@@ -105,11 +106,12 @@ public final class PoolEngine {
     this.envBytes = envBytes;
     this.launcher = launcher;
     this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize());
-    this.outcomes = new Outcomes(config.codec(), config.errorLog(), config.exceptionFormatter());
+    this.hooks = new UserHooks(config);
+    this.outcomes = new Outcomes(config.codec(), hooks);
     this.service = new ServiceBridge(serv, config.codec(), config.maxMessageSize());
     this.timer = new ScheduledThreadPoolExecutor(1, CallbackRunner.daemonThreads(config.name() + "-timer-"));
     timer.setRemoveOnCancelPolicy(true);
-    this.callbacks = new CallbackRunner(config.name(), timer, this::logError);
+    this.callbacks = new CallbackRunner(config.name(), timer, hooks::error);
     this.afterLock = new Deferred((message, e) -> logError("pool " + config.name() + ": " + message, e));
     for (int i = 0; i < nproc; i++) {
       firstStarts.add(new CompletableFuture<>());
@@ -144,7 +146,7 @@ public final class PoolEngine {
     } catch (WorkerLauncher.LaunchException e) {
       runLocked(() -> {
         supervisor.launchFailed(slot, generation, e.getMessage());
-        later(() -> config.errorLog().accept("pool " + config.name() + ": worker " + slot + ": " + e.getMessage()));
+        report(() -> hooks.error("pool " + config.name() + ": worker " + slot + ": " + e.getMessage()));
         if (generation == 0) {
           later(() -> firstStarts.get(slot).completeExceptionally(new IllegalStateException(e.getMessage())));
         }
@@ -287,9 +289,9 @@ public final class PoolEngine {
       supervisor.exited(worker.slot, worker, fromOutside, description, expected);
       boolean reported = !expected && state != State.TERMINATED && !worker.stoppedForCancel;
       if (reported) {
-        later(() -> config.errorLog().accept("pool " + config.name() + ": " + description));
+        report(() -> hooks.error("pool " + config.name() + ": " + description));
       } else if (worker.stoppedForCancel) {
-        later(() -> config.infoLog().accept("pool " + config.name() + ": " + description));
+        report(() -> hooks.info("pool " + config.name() + ": " + description));
       }
       PendingTask running = loss.running();
       if (running != null && running.cancelled) {
@@ -306,7 +308,7 @@ public final class PoolEngine {
       if (reported) {
         WorkerDeath report = new WorkerDeath(worker.info(), exit.code(), Deaths.signalName(exit.code()), description,
             exit.lastOutput());
-        later(() -> callbacks.run(() -> config.onWorkerFailure().accept(report)));
+        report(() -> hooks.workerFailed(report));
       }
       if (worker.generation == 0) { // does nothing if it was ready
         later(() -> firstStarts.get(worker.slot).completeExceptionally(new IllegalStateException(description)));
@@ -435,7 +437,7 @@ public final class PoolEngine {
     runLocked(() -> {
       if (state == State.RUNNING) {
         state = State.CLOSING;
-        later(() -> config.infoLog().accept("pool " + config.name() + ": closing"));
+        report(() -> hooks.info("pool " + config.name() + ": closing"));
       }
     });
     return closed.copy();
@@ -509,6 +511,16 @@ public final class PoolEngine {
   }
 
   void logError(String message, Throwable e) {
-    config.errorLog().accept(message + "\n" + config.exceptionFormatter().apply(e));
+    hooks.error(message, e);
+  }
+
+  void logError(String message) {
+    hooks.error(message);
+  }
+
+  /** Leaves a call into the user's hooks for after the lock, on a callback thread. */
+  @GuardedBy("lock")
+  void report(Runnable hookCall) {
+    later(() -> callbacks.run(hookCall));
   }
 }

@@ -41,6 +41,6 @@ final class SupervisionActions implements Supervisor.Port<LiveWorker> {
 
   @Override
   public void gaveUp(int slot, String message) {
-    engine.later(() -> engine.config.errorLog().accept("pool " + engine.config.name() + ": " + message));
+    engine.report(() -> engine.logError("pool " + engine.config.name() + ": " + message));
   }
 }

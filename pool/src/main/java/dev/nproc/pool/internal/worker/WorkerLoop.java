@@ -26,8 +26,6 @@ import dev.nproc.core.internal.wire.Shutdown;
 import dev.nproc.core.internal.wire.Task;
 import dev.nproc.core.internal.wire.WorkerBound;
 import dev.nproc.core.internal.wire.WorkerInbox;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -184,6 +182,11 @@ final class WorkerLoop implements WorkerInbox {
     }
   }
 
+  /**
+   * The task thread. A job reports its own failures; anything that still escapes one (a bug of
+   * nproc's, an error while writing) would leave the master waiting for an answer that never
+   * comes, so the worker exits instead: its task then fails as a death and the worker is replaced.
+   */
   private void runJobs() {
     while (true) {
       Runnable job;
@@ -192,7 +195,15 @@ final class WorkerLoop implements WorkerInbox {
       } catch (InterruptedException e) {
         continue;
       }
-      job.run();
+      try {
+        job.run();
+      } catch (Throwable e) {
+        try {
+          System.err.println("nproc worker: the task thread cannot go on: " + e.getClass().getName());
+        } finally {
+          Runtime.getRuntime().halt(WorkerMain.EXIT_TASK_THREAD_DIED);
+        }
+      }
     }
   }
 
@@ -322,17 +333,6 @@ final class WorkerLoop implements WorkerInbox {
   }
 
   private Failure failure(long taskId, TaskFailedException.Kind kind, Throwable t) {
-    StringWriter trace = new StringWriter();
-    t.printStackTrace(new PrintWriter(trace));
-    byte[] encoded;
-    try {
-      encoded = codec.encode(t);
-    } catch (Throwable e) {
-      encoded = new byte[0];
-    }
-    if (encoded.length > maxMessageSize / 2) {
-      encoded = new byte[0];
-    }
-    return new Failure(taskId, kind, t.getClass().getName(), t.getMessage(), trace.toString(), encoded);
+    return FailureReport.of(taskId, kind, t, codec, maxMessageSize);
   }
 }

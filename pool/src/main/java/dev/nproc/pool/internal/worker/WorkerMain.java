@@ -28,6 +28,8 @@ public final class WorkerMain {
   public static final int EXIT_MASTER_GONE = 4;
   /** Exit code of a worker that read something that is not the protocol. */
   public static final int EXIT_PROTOCOL_ERROR = 5;
+  /** Exit code of a worker whose task thread met a failure it could not report. */
+  public static final int EXIT_TASK_THREAD_DIED = 6;
 
   private WorkerMain() {}
 
