@@ -12,6 +12,8 @@ import dev.nproc.core.internal.wire.ServiceRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the engine does with each message of one worker, and that worker's reader thread
@@ -34,11 +36,26 @@ final class Inbox implements MasterInbox, Runnable {
     this.name = worker.toString();
   }
 
-  /** The worker's reader thread: hands each batch to the engine, then reports the worker's end. */
+  /**
+   * How long after its process is gone a worker's output may still be read before its end is
+   * reported anyway (its output is held open by a process it started).
+   */
+  static final long DRAIN_MILLIS = 2_000;
+
+  /** Whether the worker's end was reported: by its reader at the end of its output, or after its exit. */
+  private final AtomicBoolean ended = new AtomicBoolean();
+
+  /**
+   * The worker's reader thread: hands each batch to the engine, then reports the worker's end.
+   * The worker's exit is watched too ({@link WorkerConnection#onExit}): if its output has not
+   * ended {@link #DRAIN_MILLIS} after it is gone, its end is reported from there, and this thread,
+   * still blocked on a pipe that another process holds, will report nothing when it returns.
+   */
   @Override
   public void run() {
-    String cause = null;
     WorkerConnection connection = worker.connection;
+    connection.onExit(() -> engine.afterDelay(DRAIN_MILLIS, () -> end(null)));
+    String cause = null;
     try {
       connection.link().receive(this::take);
     } catch (ProtocolException e) {
@@ -52,7 +69,19 @@ final class Inbox implements MasterInbox, Runnable {
       engine.logError(name + ": " + cause, e);
       connection.kill();
     }
-    engine.exited(worker, connection.awaitExit(cause == null && worker.answered), cause);
+    end(cause);
+  }
+
+  /** Reports the worker's end, once, whichever of its reader and its exit watch comes first. */
+  private void end(String cause) {
+    if (ended.compareAndSet(false, true)) {
+      engine.exited(worker, worker.connection.awaitExit(cause == null && worker.answered), cause);
+    }
+  }
+
+  /** @return whether the worker's end was reported; under the engine's lock */
+  boolean gone() {
+    return worker.gone;
   }
 
   /** Hands a batch to the engine, which delivers its messages here under its lock. */
@@ -65,7 +94,7 @@ final class Inbox implements MasterInbox, Runnable {
     if (!outcomes.isEmpty()) {
       List<Runnable> batch = List.copyOf(outcomes);
       outcomes.clear();
-      CallbackRunner callbacks = engine.callbacks();
+      CallbackRunner callbacks = engine.callbacks;
       engine.later(() -> callbacks.runAll(batch));
     }
   }
@@ -82,18 +111,23 @@ final class Inbox implements MasterInbox, Runnable {
   @Override
   public void ready(Ready ready) {
     greeted(ready);
-    engine.workerReady(worker);
+    if (engine.supervisor.ready(worker.slot, worker)) {
+      engine.dispatcher.open(worker.slot);
+    }
+    if (worker.generation == 0) {
+      CompletableFuture<Void> start = engine.firstStarts.get(worker.slot);
+      engine.later(() -> start.complete(null));
+    }
   }
 
   @Override
   public void result(Result result) {
     greeted(result);
-    PendingTask task = engine.taskAnswered(worker, result.taskId(), true);
-    worker.answered = true;
+    PendingTask task = answered(result.taskId(), true);
     if (task == null) {
       return; // cancelled: dropped
     }
-    Outcomes o = engine.outcomes();
+    Outcomes o = engine.outcomes;
     outcomes.add(() -> {
       if (!o.succeed(task, result, name)) {
         engine.resultUndecodable();
@@ -109,27 +143,46 @@ final class Inbox implements MasterInbox, Runnable {
           + "\n" + failure.stackTrace();
       return;
     }
-    PendingTask task = engine.taskAnswered(worker, failure.taskId(), false);
-    worker.answered = true;
+    PendingTask task = answered(failure.taskId(), false);
     if (task == null) {
       return; // cancelled: dropped
     }
-    Outcomes o = engine.outcomes();
+    Outcomes o = engine.outcomes;
     outcomes.add(() -> o.fail(task, failure, name));
   }
 
   @Override
   public void serviceRequest(ServiceRequest request) {
     greeted(request);
-    ServiceBridge service = engine.service();
-    CallbackRunner callbacks = engine.callbacks();
+    ServiceBridge service = engine.service;
+    CallbackRunner callbacks = engine.callbacks;
     engine.later(() -> callbacks.run(() -> service.serve(request, worker.connection.link())));
   }
 
   @Override
   public void revoked(Revoked revoked) {
     greeted(revoked);
-    engine.taskRevoked(worker, revoked.taskId());
+    engine.dispatcher.revoked(worker.slot, revoked.taskId()).stopClock();
+  }
+
+  /**
+   * Takes an answered task out of the dispatcher and counts it.
+   *
+   * @return the task, or {@code null} if it was cancelled: its outcome is dropped
+   */
+  private PendingTask answered(long taskId, boolean succeeded) {
+    PendingTask task = engine.dispatcher.finished(worker.slot, taskId);
+    task.stopClock();
+    worker.answered = true;
+    if (task.cancelled) {
+      return null;
+    }
+    if (succeeded) {
+      engine.completed++;
+    } else {
+      engine.failed++;
+    }
+    return task;
   }
 
   private void greeted(MasterBound message) {

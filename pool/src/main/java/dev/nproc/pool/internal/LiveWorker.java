@@ -22,6 +22,9 @@ final class LiveWorker {
   boolean answered;
   @GuardedBy("PoolEngine.lock")
   boolean greeted;
+  /** Whether its end was reported: later messages from it are ignored. */
+  @GuardedBy("PoolEngine.lock")
+  boolean gone;
   /** Whether it was told to exit (SHUTDOWN sent): its exit is then expected. */
   @GuardedBy("PoolEngine.lock")
   boolean toldToExit;

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts workers as child JVMs of this process, connected through their stdin and stdout. Each
  * worker's stderr is pumped to where the pool's output setting says, and the last lines are kept
- * for death reports. The first workers of a pool may write a class-data archive at exit, which
+ * for death reports. The processes a worker's tasks start end with the worker, however it ends
+ * ({@link ChildProcesses}). The first workers of a pool may write a class-data archive at exit, which
  * later workers map ({@link ClassDataArchive}).
  *
  * <p>Thread-safe: {@link #launch} may run on several threads at once.
@@ -65,10 +66,12 @@ final class LocalJvmLauncher implements WorkerLauncher {
     private final ClassDataArchive.Launch cds;
     private final StderrPump stderr;
     private final StreamLink<WorkerBound, MasterBound> link;
+    private final ChildProcesses children;
 
     LocalJvm(int slot, Process process, ClassDataArchive.Launch cds) {
       this.process = process;
       this.cds = cds;
+      this.children = new ChildProcesses(process);
       String name = config.name();
       Path file = config.outputDirectory() == null ? null
           : config.outputDirectory().resolve(name + "-worker-" + slot + ".log");
@@ -91,17 +94,19 @@ final class LocalJvmLauncher implements WorkerLauncher {
 
     @Override
     public void kill() {
-      try {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-      } catch (RuntimeException e) {
-        // listing descendants can fail on some platforms; the worker itself is what matters
-      }
+      children.endAll();
       process.destroyForcibly();
+    }
+
+    @Override
+    public void onExit(Runnable action) {
+      process.onExit().thenRun(action);
     }
 
     @Override
     public Exit awaitExit(boolean orderly) {
       link.close(); // ends the sender thread: the pipe is closed or closing
+      children.endAll(); // what its tasks started ends with it, however it ended
       int code;
       try {
         if (!process.waitFor(2, TimeUnit.SECONDS)) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -66,12 +67,12 @@ public final class PoolEngine {
   private final WorkerLauncher launcher;
   private final TaskEncoder encoder;
   private final UserHooks hooks;
-  private final Outcomes outcomes;
-  private final ServiceBridge service;
+  final Outcomes outcomes;
+  final ServiceBridge service;
   private final ScheduledThreadPoolExecutor timer;
-  private final CallbackRunner callbacks;
+  final CallbackRunner callbacks;
   /** Completes when the first generation of each slot is ready, or failed to start. */
-  private final List<CompletableFuture<Void>> firstStarts = new ArrayList<>();
+  final List<CompletableFuture<Void>> firstStarts = new ArrayList<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
   final Object lock = new Object();
@@ -88,9 +89,9 @@ public final class PoolEngine {
   @GuardedBy("lock")
   private long submitted;
   @GuardedBy("lock")
-  private long completed;
+  long completed;
   @GuardedBy("lock")
-  private long failed;
+  long failed;
   @GuardedBy("lock")
   long cancelled;
   /** Why the pool can run nothing more (every worker gone for good), or {@code null}. */
@@ -247,6 +248,9 @@ public final class PoolEngine {
   void handleBatch(Inbox inbox, List<MasterBound> batch) {
     List<Runnable> after;
     synchronized (lock) {
+      if (inbox.gone()) {
+        return; // its end was reported after its exit: what its reader still finds is too late
+      }
       try {
         for (MasterBound message : batch) {
           message.deliverTo(inbox);
@@ -280,6 +284,7 @@ public final class PoolEngine {
   /** A worker is gone: what it held, its slot, the reports. Called by its reader thread. */
   void exited(LiveWorker worker, WorkerConnection.Exit exit, String cause) {
     runLocked(() -> {
+      worker.gone = true;
       Dispatcher.Loss loss = supervisor.worker(worker.slot) == worker
           ? dispatcher.lost(worker.slot) : new Dispatcher.Loss(null, 0);
       boolean expected = worker.toldToExit && exit.code() == 0 && loss.running() == null && cause == null;
@@ -316,58 +321,12 @@ public final class PoolEngine {
     });
   }
 
-  // ---------------------------------------------------------------- what the inbox does, under the lock
-
-  @GuardedBy("lock")
-  void workerReady(LiveWorker worker) {
-    if (supervisor.ready(worker.slot, worker)) {
-      dispatcher.open(worker.slot);
-    }
-    if (worker.generation == 0) {
-      CompletableFuture<Void> start = firstStarts.get(worker.slot);
-      later(() -> start.complete(null));
-    }
-  }
-
-  /** @return the task, or {@code null} if it was cancelled: its outcome is dropped */
-  @GuardedBy("lock")
-  PendingTask taskAnswered(LiveWorker worker, long taskId, boolean succeeded) {
-    PendingTask task = dispatcher.finished(worker.slot, taskId);
-    task.stopClock();
-    if (task.cancelled) {
-      return null;
-    }
-    if (succeeded) {
-      completed++;
-    } else {
-      failed++;
-    }
-    return task;
-  }
-
-  @GuardedBy("lock")
-  void taskRevoked(LiveWorker worker, long taskId) {
-    dispatcher.revoked(worker.slot, taskId).stopClock();
-  }
-
   /** A result that could not be decoded was counted as completed: it failed. */
   void resultUndecodable() {
     synchronized (lock) {
       completed--;
       failed++;
     }
-  }
-
-  Outcomes outcomes() {
-    return outcomes;
-  }
-
-  ServiceBridge service() {
-    return service;
-  }
-
-  CallbackRunner callbacks() {
-    return callbacks;
   }
 
   // ---------------------------------------------------------------- the parts' actions
@@ -516,6 +475,15 @@ public final class PoolEngine {
 
   void logError(String message) {
     hooks.error(message);
+  }
+
+  /** Runs {@code action} on the timer after a delay, outside the lock. */
+  void afterDelay(long millis, Runnable action) {
+    try {
+      timer.schedule(action, millis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      action.run(); // the pool has shut its timer down: nothing is left to wait for
+    }
   }
 
   /** Leaves a call into the user's hooks for after the lock, on a callback thread. */

@@ -12,7 +12,7 @@ import java.util.List;
  * process ({@link LocalJvmLauncher}) or something else.
  *
  * <p>Threads: {@link #kill} from any thread, never blocking; {@link #awaitExit} once, by the
- * engine's reader of this worker, after the link's input ended.
+ * engine, after the link's input ended or the worker was seen gone ({@link #onExit}).
  */
 interface WorkerConnection {
   /** How a worker ended: its exit code (128 + n for signal n) and its last lines of output. */
@@ -26,6 +26,15 @@ interface WorkerConnection {
 
   /** Ends the worker now, and what it started. Never blocks. */
   void kill();
+
+  /**
+   * Runs {@code action} once the worker is gone, on some thread of the implementation's: how its
+   * death is known even when something else still holds its output open (a process its task
+   * started), so that its link's input never ends.
+   *
+   * @param action what to run
+   */
+  void onExit(Runnable action);
 
   /**
    * Waits for the worker to be gone, ending it if it lingers once its output has ended.
