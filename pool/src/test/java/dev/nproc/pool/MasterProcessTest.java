@@ -107,4 +107,28 @@ class MasterProcessTest {
     String text = output(start(command));
     assertThat(text).contains("RESULT 25 25").endsWith(" 42\n");
   }
+
+  @Test
+  void run_jdk25MasterWithOnlyTheArgfile_worksAndSaysHowToSilenceTheWarning() throws Exception {
+    Path jdk = jdk25();
+    assumeThat(jdk).as("a JDK 25 under /usr/lib/jvm").isNotNull();
+    List<String> command = javaCommand(JvmFlags.argfileFlags(), MasterMain.class, "run");
+    command.set(0, jdk.resolve("bin/java").toString());
+    // its log (stderr) holds the hint
+    String text = output(new ProcessBuilder(command).redirectErrorStream(true).start());
+    assertThat(text).contains("RESULT 25 25").contains(JvmFlags.UNSAFE_FLAG + " to its command line to silence it");
+  }
+
+  @Test
+  void create_jdk25MasterThatDeniesUnsafe_failsWithOneCompleteCommandLine() throws Exception {
+    Path jdk = jdk25();
+    assumeThat(jdk).as("a JDK 25 under /usr/lib/jvm").isNotNull();
+    List<String> flags = new ArrayList<>(JvmFlags.argfileFlags());
+    flags.add("--sun-misc-unsafe-memory-access=deny");
+    List<String> command = javaCommand(flags, MasterMain.class, "create");
+    command.set(0, jdk.resolve("bin/java").toString());
+    String text = output(start(command));
+    assertThat(text).contains("nproc needs JVM flags").contains("  " + JvmFlags.UNSAFE_FLAG + "\n")
+        .contains("java @nproc.args " + JvmFlags.UNSAFE_FLAG + " -cp <your classpath> <your main class>");
+  }
 }

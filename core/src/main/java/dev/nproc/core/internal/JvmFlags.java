@@ -98,11 +98,39 @@ public final class JvmFlags {
         if (!ok) {
           missing.add(flag);
         }
-      } else if (flag.equals(UNSAFE_FLAG) && !"allow".equals(System.getProperty("sun.misc.unsafe.memory.access"))) {
+      } else if (flag.equals(UNSAFE_FLAG) && unsafeMemoryAccessDenied()) {
         missing.add(flag);
       }
     }
     return missing;
+  }
+
+  /**
+   * Tells whether this JVM refuses {@code sun.misc.Unsafe} memory access, which FST and Chronicle
+   * need: when it was started with {@code --sun-misc-unsafe-memory-access=deny}, or without the
+   * flag on a JDK later than 25 (JDK 23 allows by default; 24 and 25 only warn).
+   *
+   * @return whether it does
+   */
+  static boolean unsafeMemoryAccessDenied() {
+    String mode = System.getProperty("sun.misc.unsafe.memory.access");
+    return "deny".equals(mode) || (mode == null && Runtime.version().feature() > 25);
+  }
+
+  /**
+   * Returns, when this JVM warns about {@code sun.misc.Unsafe} memory access (JDK 24 and 25
+   * without the flag), one line that says how to silence it; workers get the flag from the pool.
+   *
+   * @return the line, or empty when there is nothing to say
+   */
+  public static Optional<String> unsafeWarningHint() {
+    String mode = System.getProperty("sun.misc.unsafe.memory.access");
+    if (Runtime.version().feature() < 24 || "allow".equals(mode) || unsafeMemoryAccessDenied()) {
+      return Optional.empty();
+    }
+    return Optional.of("this JVM (Java " + Runtime.version().feature() + ") warns once about sun.misc.Unsafe"
+        + " memory access, which FST and Chronicle use; add " + UNSAFE_FLAG + " to its command line to silence"
+        + " it (the workers get it from the pool)");
   }
 
   /**

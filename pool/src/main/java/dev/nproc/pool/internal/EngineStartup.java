@@ -45,6 +45,7 @@ public final class EngineStartup {
     if (!missing.isEmpty()) {
       throw new IllegalStateException(missingFlagsMessage(missing));
     }
+    JvmFlags.unsafeWarningHint().ifPresent(hint -> config.infoLog().accept("pool " + config.name() + ": " + hint));
     byte[] initBytes = config.init() == null ? NONE : encodeOrReject(config.codec(), config.init(), "PoolOptions.init");
     byte[] envBytes = serv == null ? NONE : encodeOrReject(config.codec(), env, "the environment");
     if (!FrameWriter.fits(envBytes.length, config.maxMessageSize())) {
@@ -77,8 +78,10 @@ public final class EngineStartup {
     return "nproc needs JVM flags that this JVM (Java " + Runtime.version() + ") was started without:\n  "
         + String.join("\n  ", missing) + "\n"
         + "Add them to the java command line, for example with the argfile nproc ships:\n"
-        + "  java @nproc.args ...   (write it for this JDK with: java -cp nproc-core.jar "
-        + JvmFlags.class.getName() + " > nproc.args)\n"
+        + "  java @nproc.args" + (missing.contains(JvmFlags.UNSAFE_FLAG) ? " " + JvmFlags.UNSAFE_FLAG : "")
+        + " -cp <your classpath> <your main class>\n"
+        + "  (write nproc.args with: java -cp nproc-core.jar " + JvmFlags.class.getName() + " > nproc.args;"
+        + " on JDK 23 and later it holds " + JvmFlags.UNSAFE_FLAG + " too)\n"
         + "  Maven Surefire: <argLine>" + String.join(" ", missing) + "</argLine>\n"
         + "  exec:java or mvn itself: put them in .mvn/jvm.config or MAVEN_OPTS\n"
         + "Workers get them from the pool; only the master's own command line needs them.";
