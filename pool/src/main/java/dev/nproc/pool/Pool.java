@@ -48,7 +48,10 @@ public interface Pool extends WorkerPool {
   }
 
   /**
-   * Submits {@code f(arg)} to the pool. Never blocks on I/O.
+   * Submits {@code f(arg)} to the pool. Never blocks on I/O.  It waits only when the pool already holds
+   * {@link PoolOptions.Builder#maxPendingTasks maxPendingTasks} unfinished tasks or
+   * {@link PoolOptions.Builder#maxPendingBytes maxPendingBytes} of their arguments, until one
+   * finishes: the bound that keeps the master's memory in check under a flood.
    *
    * @param f the function, run in a worker
    * @param arg its argument

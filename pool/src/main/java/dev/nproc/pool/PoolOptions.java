@@ -36,6 +36,20 @@ public final class PoolOptions {
    */
   public static final int DEFAULT_PIPELINE_DEPTH = 8;
 
+  /** The default most tasks submitted and not finished before {@code submit} waits: 100,000. */
+  public static final int DEFAULT_MAX_PENDING_TASKS = 100_000;
+
+  /**
+   * Returns the default most bytes of arguments held for tasks submitted and not finished before
+   * {@code submit} waits: an eighth of this JVM's largest heap (a large array can take twice its
+   * size in the heap), at least 8 MiB and at most 1 GiB.
+   *
+   * @return the default, in bytes
+   */
+  public static long defaultMaxPendingBytes() {
+    return Math.max(8L << 20, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8));
+  }
+
   private final SerializableConsumer<WorkerInfo> init;
   private final List<String> jvmArgs;
   private final Path javaHome;
@@ -51,6 +65,8 @@ public final class PoolOptions {
   private final Duration startupTimeout;
   private final int maxMessageSize;
   private final int pipelineDepth;
+  private final int maxPendingTasks;
+  private final long maxPendingBytes;
   private final Codec codec;
   private final Consumer<WorkerFailure> onWorkerFailure;
   private final Consumer<String> errorLog;
@@ -73,6 +89,8 @@ public final class PoolOptions {
     startupTimeout = b.startupTimeout;
     maxMessageSize = b.maxMessageSize;
     pipelineDepth = b.pipelineDepth;
+    maxPendingTasks = b.maxPendingTasks;
+    maxPendingBytes = b.maxPendingBytes;
     codec = b.codec;
     onWorkerFailure = b.onWorkerFailure;
     errorLog = b.errorLog;
@@ -121,6 +139,8 @@ public final class PoolOptions {
     b.startupTimeout = startupTimeout;
     b.maxMessageSize = maxMessageSize;
     b.pipelineDepth = pipelineDepth;
+    b.maxPendingTasks = maxPendingTasks;
+    b.maxPendingBytes = maxPendingBytes;
     b.codec = codec;
     b.onWorkerFailure = onWorkerFailure;
     b.errorLog = errorLog;
@@ -265,6 +285,25 @@ public final class PoolOptions {
   }
 
   /**
+   * Returns the most tasks submitted and not finished before {@code submit} waits.
+   *
+   * @return the bound
+   */
+  public int maxPendingTasks() {
+    return maxPendingTasks;
+  }
+
+  /**
+   * Returns the most bytes of arguments held for tasks submitted and not finished before
+   * {@code submit} waits.
+   *
+   * @return the bound, in bytes
+   */
+  public long maxPendingBytes() {
+    return maxPendingBytes;
+  }
+
+  /**
    * Returns the payload codec.
    *
    * @return the payload codec
@@ -340,6 +379,8 @@ public final class PoolOptions {
     private Duration startupTimeout = Duration.ofSeconds(30);
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int pipelineDepth = DEFAULT_PIPELINE_DEPTH;
+    private int maxPendingTasks = DEFAULT_MAX_PENDING_TASKS;
+    private long maxPendingBytes = defaultMaxPendingBytes();
     private Codec codec = Codec.fst();
     private Consumer<WorkerFailure> onWorkerFailure = failure -> { };
     private Consumer<String> errorLog = LOG::error;
@@ -578,6 +619,42 @@ public final class PoolOptions {
     }
 
     /**
+     * Sets the most tasks that may be submitted and not finished (queued in the master or held by
+     * workers). At the bound, {@code submit} and {@code call} wait, on the caller's thread, until
+     * a task finishes: a producer that floods the pool is slowed to its pace instead of filling
+     * the heap. Default: {@link #DEFAULT_MAX_PENDING_TASKS}.
+     *
+     * @param maxPendingTasks at least 1
+     * @return this builder
+     */
+    public Builder maxPendingTasks(int maxPendingTasks) {
+      once("maxPendingTasks");
+      if (maxPendingTasks < 1) {
+        throw new IllegalArgumentException("PoolOptions.maxPendingTasks must be at least 1, not " + maxPendingTasks);
+      }
+      this.maxPendingTasks = maxPendingTasks;
+      return this;
+    }
+
+    /**
+     * Sets the most bytes of encoded arguments the master may hold for tasks submitted and not
+     * finished. At the bound, {@code submit} and {@code call} wait until tasks finish; a single
+     * task larger than the bound waits until the pool holds nothing, then goes. Default:
+     * {@link #defaultMaxPendingBytes()}.
+     *
+     * @param maxPendingBytes at least 1 KiB
+     * @return this builder
+     */
+    public Builder maxPendingBytes(long maxPendingBytes) {
+      once("maxPendingBytes");
+      if (maxPendingBytes < 1024) {
+        throw new IllegalArgumentException("PoolOptions.maxPendingBytes must be at least 1024, not " + maxPendingBytes);
+      }
+      this.maxPendingBytes = maxPendingBytes;
+      return this;
+    }
+
+    /**
      * Sets the payload codec; its class needs a public no-argument constructor and must be on
      * the workers' classpath. Default: {@link Codec#fst()}.
      *
@@ -657,7 +734,8 @@ public final class PoolOptions {
     return "PoolOptions[name=" + name + ", jvmArgs=" + jvmArgs + ", javaHome=" + javaHome
         + ", workerOutput=" + workerOutput + ", taskTimeout=" + taskTimeout + ", cancelGrace=" + cancelGrace + ", maxTasksPerWorker="
         + maxTasksPerWorker + ", respawn=" + respawn + ", startupTimeout=" + startupTimeout
-        + ", maxMessageSize=" + maxMessageSize + ", pipelineDepth=" + pipelineDepth + ", codec=" + codec.getClass().getName() + "]";
+        + ", maxMessageSize=" + maxMessageSize + ", pipelineDepth=" + pipelineDepth + ", maxPendingTasks=" + maxPendingTasks
+        + ", maxPendingBytes=" + maxPendingBytes + ", codec=" + codec.getClass().getName() + "]";
   }
 
 }

@@ -78,7 +78,7 @@ final class DispatchActions implements Dispatcher.Port {
 
   @Override
   public void dropped(PendingTask task) {
-    engine.cancelled++; // cancelled by its caller while it waited
+    engine.counts.cancelled++; // cancelled by its caller while it waited
   }
 
   @Override

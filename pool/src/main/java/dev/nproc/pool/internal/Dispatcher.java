@@ -121,6 +121,9 @@ final class Dispatcher {
   private int inFlight;
   /** Tasks in lanes that were cancelled and have not left yet. */
   private int stopping;
+  /** Tasks submitted and not released, and the bytes of their arguments: what the pool's bounds count. */
+  private int heldTasks;
+  private long heldBytes;
 
   /**
    * Creates a dispatcher.
@@ -142,22 +145,15 @@ final class Dispatcher {
 
   // ------------------------------------------------------------------ events
 
-  /**
-   * A task to run: queued, then dispatched if a worker has room.
-   *
-   * @param task the task
-   */
+  /** A task to run: queued, then dispatched if a worker has room. */
   void submit(PendingTask task) {
+    heldTasks++;
+    heldBytes += task.argument.length;
     queue.add(task);
     dispatch();
   }
 
-  /**
-   * The caller cancelled a task.
-   *
-   * @param task the task
-   * @return what the cancel found
-   */
+  /** The caller cancelled {@code task}; returns what the cancel found. */
   Cancelled cancel(PendingTask task) {
     if (task.cancelled) {
       return Cancelled.NOT_HELD;
@@ -166,7 +162,7 @@ final class Dispatcher {
       if (!queue.remove(task)) {
         return Cancelled.NOT_HELD;
       }
-      task.forgetArgument();
+      release(task);
       return Cancelled.DEQUEUED;
     }
     Lane lane = lanes[task.lane];
@@ -180,11 +176,7 @@ final class Dispatcher {
     return Cancelled.STOPPING;
   }
 
-  /**
-   * The worker of {@code slot} is ready: a new lane, with an empty function cache.
-   *
-   * @param slot the slot
-   */
+  /** The worker of {@code slot} is ready: a new lane, with an empty function cache. */
   void open(int slot) {
     if (lanes[slot] != null) {
       throw new IllegalStateException("slot " + slot + " already has a lane");
@@ -193,12 +185,7 @@ final class Dispatcher {
     dispatch();
   }
 
-  /**
-   * The worker of {@code slot} takes no more tasks (it will be killed); what it holds stays
-   * there until it answers or is lost, and nothing is revoked from it.
-   *
-   * @param slot the slot
-   */
+  /** The worker of {@code slot} will be killed: no more tasks, no revoke; what it holds stays till it is lost. */
   void condemn(int slot) {
     Lane lane = lanes[slot];
     if (lane != null) {
@@ -206,11 +193,7 @@ final class Dispatcher {
     }
   }
 
-  /**
-   * Removes the lane of a worker that holds nothing and is told to exit (the pool is closing).
-   *
-   * @param slot the slot
-   */
+  /** Removes the lane of the worker of {@code slot}, which holds nothing and is told to exit. */
   void retire(int slot) {
     Lane lane = lanes[slot];
     if (lane != null && !lane.inFlight.isEmpty()) {
@@ -234,7 +217,7 @@ final class Dispatcher {
       throw new ProtocolException("the worker answered task " + taskId + ", which it does not hold");
     }
     leave(task);
-    task.forgetArgument();
+    release(task);
     if (lane.revoking == taskId) {
       lane.revoking = 0;
     }
@@ -270,7 +253,7 @@ final class Dispatcher {
     task.started = false;
     startHead(slot, lane); // the worker may have answered the head first: the next one runs now
     if (task.cancelled) {
-      task.forgetArgument();
+      release(task);
     } else {
       queue.addFirst(task);
     }
@@ -303,7 +286,7 @@ final class Dispatcher {
         queue.addFirst(t);
         requeued++;
       } else {
-        t.forgetArgument();
+        release(t);
       }
     }
     dispatch();
@@ -317,7 +300,7 @@ final class Dispatcher {
       if (lanes[i] != null) {
         for (PendingTask t : lanes[i].inFlight.values()) {
           t.lane = -1;
-          t.forgetArgument();
+          release(t);
           all.add(t);
         }
         lanes[i] = null;
@@ -332,7 +315,7 @@ final class Dispatcher {
   List<PendingTask> drainQueue() {
     List<PendingTask> tasks = new ArrayList<>(queue);
     queue.clear();
-    tasks.forEach(PendingTask::forgetArgument);
+    tasks.forEach(this::release);
     return tasks;
   }
 
@@ -341,6 +324,11 @@ final class Dispatcher {
   /** @return tasks waiting for a worker */
   int queued() {
     return queue.size();
+  }
+
+  /** @return whether a task of {@code bytes} must wait: the pool holds the most tasks, or bytes, it may */
+  boolean full(long bytes, int maxTasks, long maxBytes) {
+    return heldTasks >= maxTasks || (heldTasks > 0 && heldBytes + bytes > maxBytes);
   }
 
   /** @return tasks held by workers, not counting cancelled ones that are stopping */
@@ -404,7 +392,7 @@ final class Dispatcher {
       }
       PendingTask task = queue.poll();
       if (task.abandoned()) {
-        task.forgetArgument();
+        release(task);
         port.dropped(task);
         continue;
       }
@@ -432,6 +420,15 @@ final class Dispatcher {
     port.send(slot, task, withFunction);
     if (lane.inFlight.size() == 1) {
       startHead(slot, lane);
+    }
+  }
+
+  /** The task is done with for good: it no longer counts against the bounds, and its argument can go. */
+  private void release(PendingTask task) {
+    if (task.argument != null) {
+      heldTasks--;
+      heldBytes -= task.argument.length;
+      task.forgetArgument();
     }
   }
 

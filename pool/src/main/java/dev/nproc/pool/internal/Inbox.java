@@ -1,5 +1,6 @@
 package dev.nproc.pool.internal;
 
+import dev.nproc.core.TaskFailedException;
 import dev.nproc.core.internal.wire.Failure;
 import dev.nproc.core.internal.wire.Hello;
 import dev.nproc.core.internal.wire.MasterBound;
@@ -75,9 +76,53 @@ final class Inbox implements MasterInbox, Runnable {
   /** Reports the worker's end, once, whichever of its reader and its exit watch comes first. */
   private void end(String cause) {
     if (ended.compareAndSet(false, true)) {
-      engine.exited(worker, worker.connection.awaitExit(cause == null && worker.answered), cause);
+      reportEnd(worker.connection.awaitExit(cause == null && worker.answered), cause);
     }
   }
+
+  /** The worker is gone: what it held, its slot, the reports; once. */
+  private void reportEnd(WorkerConnection.Exit exit, String cause) {
+    engine.runLocked(() -> {
+      worker.gone = true;
+      Dispatcher.Loss loss = engine.supervisor.worker(worker.slot) == worker
+          ? engine.dispatcher.lost(worker.slot) : new Dispatcher.Loss(null, 0);
+      boolean expected = worker.toldToExit && exit.code() == 0 && loss.running() == null && cause == null;
+      String description = Deaths.describe(worker, worker.killReason, worker.initFailure, exit.code(), cause,
+          exit.lastOutput());
+      boolean fromOutside = worker.killReason == null && Deaths.killedFromOutside(exit.code());
+      engine.supervisor.exited(worker.slot, worker, fromOutside, description, expected);
+      boolean reported = !expected && !engine.terminated() && !worker.stoppedForCancel;
+      if (reported) {
+        engine.report(() -> engine.hooks.error("pool " + engine.config.name() + ": " + description));
+      } else if (worker.stoppedForCancel) {
+        engine.report(() -> engine.hooks.info("pool " + engine.config.name() + ": " + description));
+      }
+      PendingTask running = loss.running();
+      if (running != null && running.cancelled) {
+        running.stopClock(); // counted when it was cancelled; its future is done
+      } else if (running != null) {
+        running.stopClock();
+        engine.counts.failed++;
+        TaskFailedException.Kind kind = worker.killKind != null ? worker.killKind : TaskFailedException.Kind.WORKER_DIED;
+        String message = "task " + running.id + (kind == TaskFailedException.Kind.TIMED_OUT ? " timed out: " : " failed: ")
+            + description;
+        TaskFailedException failure = new TaskFailedException(kind, message, null, null, null, null);
+        engine.later(() -> engine.callbacks.run(() -> {
+          engine.outcomes.fail(running, failure);
+          engine.recount(running, false, false);
+        }));
+      }
+      if (reported) {
+        WorkerDeath report = new WorkerDeath(worker.info(), exit.code(), Deaths.signalName(exit.code()), description,
+            exit.lastOutput());
+        engine.report(() -> engine.hooks.workerFailed(report));
+      }
+      if (worker.generation == 0) { // does nothing if it was ready
+        engine.later(() -> engine.firstStarts.get(worker.slot).completeExceptionally(new IllegalStateException(description)));
+      }
+    });
+  }
+
 
   /** @return whether the worker's end was reported; under the engine's lock */
   boolean gone() {
@@ -129,9 +174,7 @@ final class Inbox implements MasterInbox, Runnable {
     }
     Outcomes o = engine.outcomes;
     outcomes.add(() -> {
-      if (!o.succeed(task, result, name)) {
-        engine.resultUndecodable();
-      }
+      engine.recount(task, true, !o.succeed(task, result, name));
     });
   }
 
@@ -148,7 +191,10 @@ final class Inbox implements MasterInbox, Runnable {
       return; // cancelled: dropped
     }
     Outcomes o = engine.outcomes;
-    outcomes.add(() -> o.fail(task, failure, name));
+    outcomes.add(() -> {
+      o.fail(task, failure, name);
+      engine.recount(task, false, false);
+    });
   }
 
   @Override
@@ -178,9 +224,9 @@ final class Inbox implements MasterInbox, Runnable {
       return null;
     }
     if (succeeded) {
-      engine.completed++;
+      engine.counts.completed++;
     } else {
-      engine.failed++;
+      engine.counts.failed++;
     }
     return task;
   }

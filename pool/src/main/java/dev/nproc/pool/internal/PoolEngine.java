@@ -66,7 +66,7 @@ public final class PoolEngine {
   private final byte[] envBytes;
   private final WorkerLauncher launcher;
   private final TaskEncoder encoder;
-  private final UserHooks hooks;
+  final UserHooks hooks;
   final Outcomes outcomes;
   final ServiceBridge service;
   private final ScheduledThreadPoolExecutor timer;
@@ -87,18 +87,15 @@ public final class PoolEngine {
   @GuardedBy("lock")
   private long nextTaskId = 1;
   @GuardedBy("lock")
-  private long submitted;
-  @GuardedBy("lock")
-  long completed;
-  @GuardedBy("lock")
-  long failed;
-  @GuardedBy("lock")
-  long cancelled;
+  final Counters counts = new Counters();
   /** Why the pool can run nothing more (every worker gone for good), or {@code null}. */
   @GuardedBy("lock")
   private String brokenReason;
   @GuardedBy("lock")
   private boolean closing;
+  /** Callers of submit waiting for room. */
+  @GuardedBy("lock")
+  private int waitingForRoom;
 
   PoolEngine(int nproc, Function<?, ? extends CompletionStage<?>> serv, byte[] initBytes, byte[] envBytes,
                      EngineConfig config, WorkerLauncher launcher) {
@@ -199,18 +196,22 @@ public final class PoolEngine {
     PendingTask task;
     List<Runnable> after;
     synchronized (lock) {
+      awaitRoom(encoded.argument().length);
       if (state != State.RUNNING) {
         throw rejected();
       }
       task = new PendingTask(nextTaskId++, encoded.function(), encoded.argument(), encoded.rawArgument(), delivery,
           this::cancel);
-      submitted++;
+      counts.submitted++;
       if (brokenReason == null) {
         dispatcher.submit(task);
       } else {
-        failed++;
+        counts.failed++;
         String reason = brokenReason;
-        later(() -> outcomes.fail(task, notRun(task, reason)));
+        later(() -> {
+          outcomes.fail(task, notRun(task, reason));
+          recount(task, false, false);
+        });
       }
       after = afterLock.take();
     }
@@ -218,17 +219,44 @@ public final class PoolEngine {
     return task.future;
   }
 
+  /**
+   * Waits, on the caller's thread, while the pool holds the most tasks or argument bytes it may
+   * ({@code maxPendingTasks}, {@code maxPendingBytes}): a producer that floods the pool goes at
+   * its pace. {@link #tryTerminate} wakes the waiters after every step.
+   */
+  @GuardedBy("lock")
+  private void awaitRoom(long bytes) {
+    while (state == State.RUNNING && brokenReason == null
+        && dispatcher.full(bytes, config.maxPendingTasks(), config.maxPendingBytes())) {
+      waitingForRoom++;
+      try {
+        lock.wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RejectedExecutionException("interrupted while waiting for room in pool " + config.name());
+      } finally {
+        waitingForRoom--;
+      }
+    }
+  }
+
   /** The caller cancelled a task's future (on the caller's thread, after the future completed). */
   private void cancel(PendingTask task) {
     List<Runnable> after;
     synchronized (lock) {
       if (dispatcher.cancel(task) != Dispatcher.Cancelled.NOT_HELD) {
-        cancelled++;
+        counts.cancelled++;
       }
       tryTerminate();
       after = afterLock.take();
     }
     afterLock.run(after);
+  }
+
+  /** @return whether the pool was terminated */
+  @GuardedBy("lock")
+  boolean terminated() {
+    return state == State.TERMINATED;
   }
 
   @GuardedBy("lock")
@@ -271,7 +299,7 @@ public final class PoolEngine {
    * step left for later: the shape of every step of the engine (the hot paths, submit and a
    * batch of messages, spell it out).
    */
-  private void runLocked(Runnable step) {
+  void runLocked(Runnable step) {
     List<Runnable> after;
     synchronized (lock) {
       step.run();
@@ -281,51 +309,23 @@ public final class PoolEngine {
     afterLock.run(after);
   }
 
-  /** A worker is gone: what it held, its slot, the reports. Called by its reader thread. */
-  void exited(LiveWorker worker, WorkerConnection.Exit exit, String cause) {
-    runLocked(() -> {
-      worker.gone = true;
-      Dispatcher.Loss loss = supervisor.worker(worker.slot) == worker
-          ? dispatcher.lost(worker.slot) : new Dispatcher.Loss(null, 0);
-      boolean expected = worker.toldToExit && exit.code() == 0 && loss.running() == null && cause == null;
-      String description = Deaths.describe(worker, worker.killReason, worker.initFailure, exit.code(), cause,
-          exit.lastOutput());
-      boolean fromOutside = worker.killReason == null && Deaths.killedFromOutside(exit.code());
-      supervisor.exited(worker.slot, worker, fromOutside, description, expected);
-      boolean reported = !expected && state != State.TERMINATED && !worker.stoppedForCancel;
-      if (reported) {
-        report(() -> hooks.error("pool " + config.name() + ": " + description));
-      } else if (worker.stoppedForCancel) {
-        report(() -> hooks.info("pool " + config.name() + ": " + description));
-      }
-      PendingTask running = loss.running();
-      if (running != null && running.cancelled) {
-        running.stopClock(); // counted when it was cancelled; its future is done
-      } else if (running != null) {
-        running.stopClock();
-        failed++;
-        TaskFailedException.Kind kind = worker.killKind != null ? worker.killKind : TaskFailedException.Kind.WORKER_DIED;
-        String message = "task " + running.id + (kind == TaskFailedException.Kind.TIMED_OUT ? " timed out: " : " failed: ")
-            + description;
-        TaskFailedException failure = new TaskFailedException(kind, message, null, null, null, null);
-        later(() -> callbacks.run(() -> outcomes.fail(running, failure)));
-      }
-      if (reported) {
-        WorkerDeath report = new WorkerDeath(worker.info(), exit.code(), Deaths.signalName(exit.code()), description,
-            exit.lastOutput());
-        report(() -> hooks.workerFailed(report));
-      }
-      if (worker.generation == 0) { // does nothing if it was ready
-        later(() -> firstStarts.get(worker.slot).completeExceptionally(new IllegalStateException(description)));
-      }
-    });
-  }
 
-  /** A result that could not be decoded was counted as completed: it failed. */
-  void resultUndecodable() {
-    synchronized (lock) {
-      completed--;
-      failed++;
+  /**
+   * Puts right the count of a task whose outcome was delivered after it was counted: a result
+   * that could not be decoded failed; a task whose caller cancelled its future first (once the
+   * worker had answered, so the cancel found nothing to stop) counts as cancelled. Called on a
+   * callback thread after the delivery.
+   *
+   * @param task the task
+   * @param countedCompleted whether it was counted as completed (else as failed)
+   * @param undecodable whether its result could not be decoded
+   */
+  void recount(PendingTask task, boolean countedCompleted, boolean undecodable) {
+    boolean cancelledFirst = task.future.isCancelled();
+    if (cancelledFirst || undecodable) {
+      synchronized (lock) {
+        counts.correct(countedCompleted, cancelledFirst, undecodable);
+      }
     }
   }
 
@@ -352,14 +352,20 @@ public final class PoolEngine {
    */
   @GuardedBy("lock")
   private void tryTerminate() {
+    if (waitingForRoom > 0) {
+      lock.notifyAll();
+    }
     if (brokenReason == null && needsWorkers() && supervisor.quiescent()) {
       brokenReason = "no worker is left to run it (" + (config.respawn()
           ? "every worker failed to start " + Supervisor.MAX_START_FAILURES + " times in a row"
           : "respawn is off and every worker died") + "); last failure: " + supervisor.lastFailure();
       List<PendingTask> orphans = dispatcher.drainQueue();
-      failed += orphans.size();
+      counts.failed += orphans.size();
       String reason = brokenReason;
-      later(() -> callbacks.run(() -> orphans.forEach(t -> outcomes.fail(t, notRun(t, reason)))));
+      later(() -> callbacks.run(() -> orphans.forEach(t -> {
+        outcomes.fail(t, notRun(t, reason));
+        recount(t, false, false);
+      })));
     }
     if (state == State.CLOSING) {
       // close() does not wait for cancelled tasks that are still stopping: their outcome is dropped
@@ -415,7 +421,7 @@ public final class PoolEngine {
       for (PendingTask t : toCancel) {
         t.stopClock();
         if (!t.cancelled) {
-          cancelled++;
+          counts.cancelled++;
         }
       }
       supervisor.killAll("the pool was terminated");
@@ -446,8 +452,7 @@ public final class PoolEngine {
    */
   public EngineStats stats() {
     synchronized (lock) {
-      return new EngineStats(submitted, completed, failed, cancelled, dispatcher.inFlight(), dispatcher.queued(),
-          supervisor.restarts());
+      return counts.snapshot(dispatcher.inFlight(), dispatcher.queued(), supervisor.restarts());
     }
   }
 
