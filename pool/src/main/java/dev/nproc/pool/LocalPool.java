@@ -48,7 +48,7 @@ final class LocalPool<Q, R, E> implements Pool, FullPool<Q, R, E> {
     Objects.requireNonNull(o, "options");
     return new EngineConfig(o.name(), o.codec(), o.init(), o.jvmArgs(), o.javaHome(), o.classpath(),
         o.environment(), o.workingDirectory(), o.workerOutput().directory(), o.workerOutput().isDiscard(),
-        o.taskTimeout(), o.cancelGrace(), o.maxTasksPerWorker(), o.respawn(), o.startupTimeout(), o.maxMessageSize(),
+        o.taskTimeout(), o.cancelGrace(), o.endChildProcesses(), o.maxTasksPerWorker(), o.respawn(), o.startupTimeout(), o.maxMessageSize(),
         o.pipelineDepth(), o.maxPendingTasks(), o.maxPendingBytes(),
         death -> o.onWorkerFailure().accept(new WorkerFailure(death.worker(), death.exitCode(), death.signal(),
             death.reason(), death.lastOutput())),

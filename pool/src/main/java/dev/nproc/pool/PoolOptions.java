@@ -60,6 +60,7 @@ public final class PoolOptions {
   private final WorkerOutput workerOutput;
   private final Duration taskTimeout;
   private final Duration cancelGrace;
+  private final boolean endChildProcesses;
   private final int maxTasksPerWorker;
   private final boolean respawn;
   private final Duration startupTimeout;
@@ -84,6 +85,7 @@ public final class PoolOptions {
     workerOutput = b.workerOutput;
     taskTimeout = b.taskTimeout;
     cancelGrace = b.cancelGrace;
+    endChildProcesses = b.endChildProcesses;
     maxTasksPerWorker = b.maxTasksPerWorker;
     respawn = b.respawn;
     startupTimeout = b.startupTimeout;
@@ -134,6 +136,7 @@ public final class PoolOptions {
     b.workerOutput = workerOutput;
     b.taskTimeout = taskTimeout;
     b.cancelGrace = cancelGrace;
+    b.endChildProcesses = endChildProcesses;
     b.maxTasksPerWorker = maxTasksPerWorker;
     b.respawn = respawn;
     b.startupTimeout = startupTimeout;
@@ -237,6 +240,15 @@ public final class PoolOptions {
    */
   public Duration cancelGrace() {
     return cancelGrace;
+  }
+
+  /**
+   * Returns whether the processes a worker's tasks start end with the worker.
+   *
+   * @return whether they do
+   */
+  public boolean endChildProcesses() {
+    return endChildProcesses;
   }
 
   /**
@@ -374,6 +386,7 @@ public final class PoolOptions {
     private WorkerOutput workerOutput = WorkerOutput.INHERIT;
     private Duration taskTimeout;
     private Duration cancelGrace = Duration.ofSeconds(1);
+    private boolean endChildProcesses = true;
     private int maxTasksPerWorker;
     private boolean respawn = true;
     private Duration startupTimeout = Duration.ofSeconds(30);
@@ -519,6 +532,21 @@ public final class PoolOptions {
         throw new IllegalArgumentException("PoolOptions.taskTimeout must be positive, not " + taskTimeout);
       }
       this.taskTimeout = taskTimeout;
+      return this;
+    }
+
+    /**
+     * Sets whether the processes a worker's tasks start (with {@code ProcessBuilder}, say) end
+     * with the worker, however it ends: killed, crashed, timed out, recycled or retired at
+     * {@code close}. Set it to {@code false} for tasks that start daemons on purpose. Default:
+     * {@code true}.
+     *
+     * @param endChildProcesses whether they end with their worker
+     * @return this builder
+     */
+    public Builder endChildProcesses(boolean endChildProcesses) {
+      once("endChildProcesses");
+      this.endChildProcesses = endChildProcesses;
       return this;
     }
 
@@ -732,7 +760,8 @@ public final class PoolOptions {
   @Override
   public String toString() {
     return "PoolOptions[name=" + name + ", jvmArgs=" + jvmArgs + ", javaHome=" + javaHome
-        + ", workerOutput=" + workerOutput + ", taskTimeout=" + taskTimeout + ", cancelGrace=" + cancelGrace + ", maxTasksPerWorker="
+        + ", workerOutput=" + workerOutput + ", taskTimeout=" + taskTimeout + ", cancelGrace=" + cancelGrace + ", endChildProcesses=" + endChildProcesses
+        + ", maxTasksPerWorker="
         + maxTasksPerWorker + ", respawn=" + respawn + ", startupTimeout=" + startupTimeout
         + ", maxMessageSize=" + maxMessageSize + ", pipelineDepth=" + pipelineDepth + ", maxPendingTasks=" + maxPendingTasks
         + ", maxPendingBytes=" + maxPendingBytes + ", codec=" + codec.getClass().getName() + "]";

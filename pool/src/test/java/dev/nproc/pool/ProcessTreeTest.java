@@ -64,4 +64,20 @@ class ProcessTreeTest {
     assertThat(pool.whenClosed()).succeedsWithin(WAIT);
     await().atMost(WAIT).until(() -> exited(child));
   }
+
+  @Test
+  void close_endChildProcessesOff_theProcessOutlivesItsWorker() throws Exception {
+    Pool pool = Pool.create(1, PoolOptions.builder().name("keepchild").endChildProcesses(false).build());
+    long child;
+    try {
+      child = pool.call(startSleeper(), false).get();
+    } finally {
+      pool.close();
+    }
+    try {
+      await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !exited(child));
+    } finally {
+      ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
 }

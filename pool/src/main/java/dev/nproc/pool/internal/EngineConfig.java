@@ -28,6 +28,7 @@ import java.util.function.Function;
  * @param discardOutput whether the workers' stderr is dropped (when {@code outputDirectory} is null)
  * @param taskTimeout how long a task may run before its worker is killed, or {@code null}
  * @param cancelGrace how long a cancelled running task may take to stop before its worker is killed
+ * @param endChildProcesses whether the processes a worker's tasks start end with it
  * @param maxTasksPerWorker tasks after which a worker is recycled, or 0 for never
  * @param respawn whether a dead worker is replaced
  * @param startupTimeout how long a worker may take to become ready
@@ -43,6 +44,7 @@ import java.util.function.Function;
 public record EngineConfig(String name, Codec codec, SerializableConsumer<WorkerInfo> init, List<String> jvmArgs,
                            Path javaHome, String classpath, Map<String, String> environment, Path workingDirectory,
                            Path outputDirectory, boolean discardOutput, Duration taskTimeout, Duration cancelGrace,
+                           boolean endChildProcesses,
                            int maxTasksPerWorker,
                            boolean respawn, Duration startupTimeout, int maxMessageSize, int pipelineDepth,
                            int maxPendingTasks, long maxPendingBytes,

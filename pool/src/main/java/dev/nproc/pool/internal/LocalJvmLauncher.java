@@ -71,7 +71,7 @@ final class LocalJvmLauncher implements WorkerLauncher {
     LocalJvm(int slot, Process process, ClassDataArchive.Launch cds) {
       this.process = process;
       this.cds = cds;
-      this.children = new ChildProcesses(process);
+      this.children = config.endChildProcesses() ? new ChildProcesses(process) : null;
       String name = config.name();
       Path file = config.outputDirectory() == null ? null
           : config.outputDirectory().resolve(name + "-worker-" + slot + ".log");
@@ -94,7 +94,9 @@ final class LocalJvmLauncher implements WorkerLauncher {
 
     @Override
     public void kill() {
-      children.endAll();
+      if (children != null) {
+        children.endAll();
+      }
       process.destroyForcibly();
     }
 
@@ -106,7 +108,9 @@ final class LocalJvmLauncher implements WorkerLauncher {
     @Override
     public Exit awaitExit(boolean orderly) {
       link.close(); // ends the sender thread: the pipe is closed or closing
-      children.endAll(); // what its tasks started ends with it, however it ended
+      if (children != null) {
+        children.endAll(); // what its tasks started ends with it, however it ended
+      }
       int code;
       try {
         if (!process.waitFor(2, TimeUnit.SECONDS)) {
