@@ -41,12 +41,15 @@ import java.util.function.Function;
  * non-blocking steps. Sending a frame is a queue add ({@code StreamLink.toWorker}), so it is done
  * under the lock, which keeps each worker's frames in the order the dispatcher decided. Anything
  * that may block or runs user code (launching and killing processes, the logs, completing
- * futures, {@code onWorkerFailure}, the service function) is added to {@link #afterLock} while
- * the lock is held and run by the same thread right after it releases it
- * ({@link Deferred}); futures and the service run on the {@link CallbackRunner}'s threads.
- * Threads: callers of {@code submit}, {@code closeAsync}, {@code terminate} and {@code stats};
- * one reader per worker; the timer, which runs the supervisor's timers and launches; callback
- * threads.
+ * futures, the user's hooks, the service function) is added to {@link #afterLock} while the
+ * lock is held and run by the same thread right after it releases it ({@link Deferred});
+ * futures, hooks ({@link UserHooks}) and the service run on the {@link CallbackRunner}'s threads.
+ * A caller of {@code submit} may wait on the lock's monitor for room ({@code maxPendingTasks},
+ * {@code maxPendingBytes}); {@link #tryTerminate} wakes it. Cancelling a task's future calls in
+ * from the caller's thread. Threads: callers of {@code submit}, {@code cancel},
+ * {@code closeAsync}, {@code terminate} and {@code stats}; one reader per worker (which also
+ * reports its end, or the timer does when the worker's exit is seen first); the timer, which runs
+ * the supervisor's timers and launches; callback threads.
  *
  * <h2>Lifecycle</h2>
  * RUNNING -> CLOSING ({@link #closeAsync}: no new tasks; the submitted ones finish) -> TERMINATED
@@ -57,7 +60,6 @@ import java.util.function.Function;
  * coming.
  */
 public final class PoolEngine {
-  private static final byte[] NONE = new byte[0];
 
   private enum State { RUNNING, CLOSING, TERMINATED }
 
@@ -476,10 +478,6 @@ public final class PoolEngine {
 
   void logError(String message, Throwable e) {
     hooks.error(message, e);
-  }
-
-  void logError(String message) {
-    hooks.error(message);
   }
 
   /** Runs {@code action} on the timer after a delay, outside the lock. */

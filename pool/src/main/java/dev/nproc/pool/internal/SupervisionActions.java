@@ -41,6 +41,6 @@ final class SupervisionActions implements Supervisor.Port<LiveWorker> {
 
   @Override
   public void gaveUp(int slot, String message) {
-    engine.report(() -> engine.logError("pool " + engine.config.name() + ": " + message));
+    engine.report(() -> engine.hooks.error("pool " + engine.config.name() + ": " + message));
   }
 }
