@@ -158,7 +158,9 @@ class SoakTest {
         if (recent.size() > 500) {
           recent.remove(0);
         }
-        if (random.nextInt(50) == 0 && recent.get(random.nextInt(recent.size())).cancel(true)) {
+        CompletableFuture<Integer> victim = recent.get(random.nextInt(recent.size()));
+        // only this thread cancels, and cancel() answers true again for a future already cancelled
+        if (random.nextInt(50) == 0 && !victim.isDone() && victim.cancel(true)) {
           cancelled++;
         }
         if (i % 200 == 0) {

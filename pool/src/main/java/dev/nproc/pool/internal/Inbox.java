@@ -123,7 +123,6 @@ final class Inbox implements MasterInbox, Runnable {
     });
   }
 
-
   /** @return whether the worker's end was reported; under the engine's lock */
   boolean gone() {
     return worker.gone;
