@@ -9,8 +9,7 @@ import dev.nproc.core.WorkerInfo;
  * the engine learned of it. Identity matters: the supervisor and the dispatcher's port tell
  * workers apart by this object.
  *
- * <p>Fields are guarded by the engine's lock, except {@link #answered}, which only the worker's
- * reader thread touches.
+ * <p>Fields are guarded by the engine's lock, except {@link #answered}, which is volatile.
  */
 final class LiveWorker {
   final int slot;
@@ -18,8 +17,11 @@ final class LiveWorker {
   final WorkerConnection connection;
   private final String description;
 
-  /** Whether it answered a task: read and written by its reader thread only. */
-  boolean answered;
+  /**
+   * Whether it answered a task: written under the lock, read without it when the worker's end is
+   * reported (by its reader, or by the timer when its exit is seen first).
+   */
+  volatile boolean answered;
   @GuardedBy("PoolEngine.lock")
   boolean greeted;
   /** Whether its end was reported: later messages from it are ignored. */

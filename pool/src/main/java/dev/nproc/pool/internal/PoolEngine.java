@@ -244,15 +244,11 @@ public final class PoolEngine {
 
   /** The caller cancelled a task's future (on the caller's thread, after the future completed). */
   private void cancel(PendingTask task) {
-    List<Runnable> after;
-    synchronized (lock) {
+    runLocked(() -> {
       if (dispatcher.cancel(task) != Dispatcher.Cancelled.NOT_HELD) {
         counts.cancelled++;
       }
-      tryTerminate();
-      after = afterLock.take();
-    }
-    afterLock.run(after);
+    });
   }
 
   /** @return whether the pool was terminated */
