@@ -355,7 +355,7 @@ public final class TextIndex {
    * ids, ascending, then each one's count ({@code 2 + 2 * distinct} elements).
    *
    * @param lexicon the lexicon
-   * @param doc the document
+   * @param text the document's text
    * @param registry resolves rare words to ids, called at most once, with the words not in {@code cache}
    * @param cache ids of rare words already resolved; filled by this call
    * @return the document's terms, packed
