@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nproc.core.JvmOptions;
 import dev.nproc.core.internal.JvmFlags;
 import dev.nproc.pool.testing.MasterMain;
 import java.io.BufferedReader;
@@ -60,7 +61,8 @@ class MasterProcessTest {
   void create_masterWithoutFlags_failsListingExactlyTheMissingOnes() throws Exception {
     List<String> some = new ArrayList<>(FLAGS.subList(0, 3));
     String text = output(start(javaCommand(some, MasterMain.class, "create")));
-    assertThat(text).contains("nproc needs JVM flags").contains("java @nproc.args").contains("argLine");
+    assertThat(text).contains("nproc needs JVM flags").contains("java @nproc.args").contains("argLine")
+        .contains("java -cp nproc-core.jar " + JvmOptions.class.getName() + " > nproc.args");
     // JDK 23 allows sun.misc.Unsafe, 24 and 25 only warn: the flag for it is not required there
     List<String> required = new ArrayList<>(FLAGS);
     if (Runtime.version().feature() <= 25) {

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * {@code argLine} in this build and is shipped to users as {@code nproc.args}. JDK 23 and later
  * also want {@value #UNSAFE_FLAG}, which older JDKs reject, so it is not in the argfile.
  *
- * <p>Run this class ({@code java -cp nproc-core.jar dev.nproc.core.internal.JvmFlags}) to print
- * the flags for the running JDK, one a line: an argfile ready for {@code java @file}.
+ * <p>Users reach them through the public {@code dev.nproc.core.JvmOptions}, whose {@code main}
+ * prints the argfile for the running JDK.
  *
  * <p>Stateless and thread-safe.
  */
@@ -153,14 +153,5 @@ public final class JvmFlags {
       // fall through
     }
     return Optional.empty();
-  }
-
-  /**
-   * Prints the flags for the running JDK, one a line, as an argfile.
-   *
-   * @param args ignored
-   */
-  public static void main(String[] args) {
-    flagsFor(Runtime.version().feature()).forEach(System.out::println);
   }
 }

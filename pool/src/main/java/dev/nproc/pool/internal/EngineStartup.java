@@ -2,6 +2,7 @@ package dev.nproc.pool.internal;
 
 import dev.nproc.core.Codec;
 import dev.nproc.core.CodecException;
+import dev.nproc.core.JvmOptions;
 import dev.nproc.core.internal.JvmFlags;
 import dev.nproc.core.internal.wire.FrameWriter;
 import java.util.List;
@@ -80,8 +81,9 @@ public final class EngineStartup {
         + "Add them to the java command line, for example with the argfile nproc ships:\n"
         + "  java @nproc.args" + (missing.contains(JvmFlags.UNSAFE_FLAG) ? " " + JvmFlags.UNSAFE_FLAG : "")
         + " -cp <your classpath> <your main class>\n"
-        + "  (write nproc.args with: java -cp nproc-core.jar " + JvmFlags.class.getName() + " > nproc.args;"
-        + " on JDK 23 and later it holds " + JvmFlags.UNSAFE_FLAG + " too)\n"
+        + "  (write nproc.args with: java -cp nproc-core.jar " + JvmOptions.class.getName() + " > nproc.args;"
+        + " on JDK 23 and later it holds " + JvmFlags.UNSAFE_FLAG + " too; in code: "
+        + JvmOptions.class.getSimpleName() + ".forJdk(int))\n"
         + "  Maven Surefire: <argLine>" + String.join(" ", missing) + "</argLine>\n"
         + "  exec:java or mvn itself: put them in .mvn/jvm.config or MAVEN_OPTS\n"
         + "Workers get them from the pool; only the master's own command line needs them.";
