@@ -3,6 +3,7 @@ package dev.nproc.pool;
 import dev.nproc.core.Codec;
 import dev.nproc.core.SerializableConsumer;
 import dev.nproc.core.WorkerInfo;
+import dev.nproc.core.internal.ErrorSink;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -396,7 +397,7 @@ public final class PoolOptions {
     private long maxPendingBytes = defaultMaxPendingBytes();
     private Codec codec = Codec.fst();
     private Consumer<WorkerFailure> onWorkerFailure = failure -> { };
-    private Consumer<String> errorLog = LOG::error;
+    private Consumer<String> errorLog = ErrorSink.forLogger("dev.nproc.pool");
     private Consumer<String> infoLog = LOG::info;
     private Function<Throwable, String> exceptionFormatter = PoolOptions::formatException;
 
@@ -710,7 +711,8 @@ public final class PoolOptions {
 
     /**
      * Sets where error messages go: failed tasks of {@code submit}, worker deaths.
-     * Default: the SLF4J logger {@code dev.nproc.pool} at ERROR.
+     * Default: the SLF4J logger {@code dev.nproc.pool} at ERROR, or standard error when SLF4J has no
+     * provider on the classpath (errors are never discarded).
      *
      * @param errorLog the sink
      * @return this builder

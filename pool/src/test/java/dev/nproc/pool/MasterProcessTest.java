@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -79,9 +81,38 @@ class MasterProcessTest {
   }
 
   @Test
-  void run_plainJavaClasspathMaster_works() throws Exception {
-    String text = output(start(javaCommand(FLAGS, MasterMain.class, "run")));
-    assertThat(text).contains("RESULT " + Runtime.version().feature() + " " + System.getProperty("java.version") + " 42");
+  void run_plainJavaClasspathMaster_worksWithoutChronicleBanners() throws Exception {
+    // stdout and stderr together: the master's and its worker's logs (slf4j-simple, at INFO) are there
+    String text = output(new ProcessBuilder(javaCommand(FLAGS, MasterMain.class, "run")).redirectErrorStream(true).start());
+    assertThat(text).contains("RESULT " + Runtime.version().feature() + " " + System.getProperty("java.version") + " 42")
+        .contains("INFO dev.nproc.pool - pool run: 1 of 1 workers ready")
+        .doesNotContain("Chronicle core loaded");
+  }
+
+  @Test
+  void submit_masterWithoutSlf4jProvider_failedTaskReachesStandardErrorAndWorkersSayNothingOfSlf4j()
+      throws Exception {
+    List<String> command = javaCommand(FLAGS, MasterMain.class, "fail");
+    int cp = command.indexOf("-cp") + 1;
+    String classpath = Arrays.stream(command.get(cp).split(java.io.File.pathSeparator))
+        .filter(entry -> !entry.contains("slf4j-simple")).collect(Collectors.joining(java.io.File.pathSeparator));
+    assertThat(classpath).contains("slf4j-api").isNotEqualTo(command.get(cp));
+    command.set(cp, classpath);
+    Process master = new ProcessBuilder(command).start();
+    CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(master.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    String out = output(master);
+    String err = stderr.get(30, TimeUnit.SECONDS);
+    assertThat(out).contains("EMPTY true").contains("LOGGED true").contains("DIED ").contains("exit code 42");
+    assertThat(err).contains("ERROR dev.nproc.pool - ").contains("IllegalStateException: task failed here, with 7");
+    // the master's own SLF4J says once that it has no provider; no worker does, nor any death report
+    assertThat(err).doesNotContain("worker 0] SLF4J");
+    assertThat(out.lines().filter(l -> l.startsWith("DIED ")).findFirst().orElseThrow()).doesNotContain("SLF4J");
   }
 
   private static Path jdk25() throws IOException {

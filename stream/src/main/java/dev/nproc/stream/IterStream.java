@@ -2,6 +2,7 @@ package dev.nproc.stream;
 
 import dev.nproc.core.FullFunction;
 import dev.nproc.core.SerializableFunction;
+import dev.nproc.core.internal.ErrorSink;
 import dev.nproc.pool.FullPool;
 import dev.nproc.pool.Pool;
 import dev.nproc.pool.PoolOptions;
@@ -23,8 +24,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Parallel iteration over a {@link Stream} on a pool of worker processes: a function is applied
@@ -62,8 +61,6 @@ public final class IterStream {
    * bounded by {@code 32 x nproc x granularity} elements.
    */
   public static final int WINDOW_PER_WORKER = 32;
-
-  private static final Logger LOG = LoggerFactory.getLogger("dev.nproc.stream");
 
   private IterStream() {}
 
@@ -347,7 +344,7 @@ public final class IterStream {
     if (options.poolOptions() != null) {
       return options.poolOptions().errorLog();
     }
-    return LOG::error;
+    return ErrorSink.forLogger("dev.nproc.stream");
   }
 
   private static void awaitQuietly(CompletableFuture<Void> closed) {

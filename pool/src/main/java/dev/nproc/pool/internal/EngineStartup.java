@@ -4,6 +4,7 @@ import dev.nproc.core.Codec;
 import dev.nproc.core.CodecException;
 import dev.nproc.core.JvmOptions;
 import dev.nproc.core.internal.JvmFlags;
+import dev.nproc.core.internal.QuietLibraries;
 import dev.nproc.core.internal.wire.FrameWriter;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +47,7 @@ public final class EngineStartup {
     if (!missing.isEmpty()) {
       throw new IllegalStateException(missingFlagsMessage(missing));
     }
+    QuietLibraries.inMaster(); // before this pool's first use of Chronicle
     JvmFlags.unsafeWarningHint().ifPresent(hint -> config.infoLog().accept("pool " + config.name() + ": " + hint));
     byte[] initBytes = config.init() == null ? NONE : encodeOrReject(config.codec(), config.init(), "PoolOptions.init");
     byte[] envBytes = serv == null ? NONE : encodeOrReject(config.codec(), env, "the environment");

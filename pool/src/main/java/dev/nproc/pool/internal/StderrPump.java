@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Reads a worker's stderr line by line on a thread of its own and sends each line where the
- * pool's output setting says (the master's stderr with a prefix, a file, or nowhere), keeping the last {@link #KEPT_LINES} for failure reports.
+ * pool's output setting says (the master's stderr with a prefix, a file, or nowhere), keeping the last {@link #KEPT_LINES} for failure reports
+ * (SLF4J's reports about its own set-up are not kept).
  *
  * <p>Concurrency: the pump thread is the only writer of the kept lines; {@link #lastLines}
  * copies them under the same lock. Lines to the master's stderr are printed whole, under
@@ -39,11 +40,13 @@ final class StderrPump {
          Writer log = file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8,
              StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
-        synchronized (kept) {
-          if (kept.size() == KEPT_LINES) {
-            kept.removeFirst();
+        if (!isLibraryChatter(line)) {
+          synchronized (kept) {
+            if (kept.size() == KEPT_LINES) {
+              kept.removeFirst();
+            }
+            kept.addLast(line);
           }
-          kept.addLast(line);
         }
         if (log != null) {
           log.write(line);
@@ -58,6 +61,15 @@ final class StderrPump {
     } catch (IOException e) {
       // the stream closed under us: the worker is gone
     }
+  }
+
+  /**
+   * Tells whether a line is SLF4J's report about its own set-up ("SLF4J(W): No SLF4J providers
+   * were found", or SLF4J 1.7's "SLF4J: ..."): printed like any other line, but never kept as a
+   * dead worker's last output, which it would only hide.
+   */
+  static boolean isLibraryChatter(String line) {
+    return line.startsWith("SLF4J(") || line.startsWith("SLF4J: ");
   }
 
   /** Waits a little for the pump to reach the end of the stream (the worker has exited). */

@@ -1,6 +1,7 @@
 package dev.nproc.pool.internal.worker;
 
 import dev.nproc.core.Codec;
+import dev.nproc.core.internal.QuietLibraries;
 import dev.nproc.core.internal.wire.Hello;
 import dev.nproc.core.internal.wire.MasterBound;
 import dev.nproc.core.internal.wire.StreamLink;
@@ -15,7 +16,7 @@ import java.io.FileOutputStream;
  *
  * <p>It keeps the real stdout for frames and points {@code System.out} at stderr, so that no
  * {@code println} can corrupt the stream; starts the watch on the parent process; creates the
- * codec; opens the {@link StreamLink} to the master over stdin and stdout; says HELLO; then hands
+ * codec (SLF4J's reports and Chronicle's banner turned down first, see {@link QuietLibraries}); opens the {@link StreamLink} to the master over stdin and stdout; says HELLO; then hands
  * the main thread to the {@link WorkerLoop}.
  *
  * <p>The worker dies with its master: at the end of stdin it halts at once, and the watch on the
@@ -41,6 +42,7 @@ public final class WorkerMain {
   public static void main(String[] args) {
     FileOutputStream frames = new FileOutputStream(FileDescriptor.out);
     System.setOut(System.err);
+    QuietLibraries.inWorker(); // before SLF4J and Chronicle start
     watchParent();
     if (args.length != 2) {
       System.err.println("usage: WorkerMain <codec class> <maxMessageSize>; this class is started by an nproc pool");
