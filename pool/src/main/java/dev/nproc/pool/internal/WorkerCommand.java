@@ -40,7 +40,12 @@ final class WorkerCommand {
       throw new IllegalArgumentException("PoolOptions.javaHome: " + javaHome + " is Java " + feature
           + "; workers need Java 17 or later");
     }
-    classpath = options.classpath() != null ? options.classpath() : System.getProperty("java.class.path");
+    List<Class<?>> extra = new ArrayList<>();
+    extra.add(options.codec().getClass());
+    if (options.init() != null) {
+      extra.add(options.init().getClass());
+    }
+    classpath = WorkerClasspath.of(options.classpath(), extra);
     List<String> flags = new ArrayList<>(JvmFlags.flagsFor(feature));
     flags.add("-XX:+ExitOnOutOfMemoryError");
     // The real stdout carries frames: the VM's own messages (such as ExitOnOutOfMemoryError's
