@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nproc.core.ServiceException;
+import dev.nproc.pool.testing.Logged;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
@@ -58,6 +59,7 @@ class FullPoolTest {
   private static final Map<String, Integer> SERVED = new ConcurrentHashMap<>();
   private static volatile Function<String, CompletionStage<Integer>> behaviour;
   private static FullPool<String, Integer, CountingEnv> pool;
+  private static final Logged LOG = new Logged();
 
   @BeforeAll
   static void startPool() {
@@ -65,7 +67,7 @@ class FullPoolTest {
     pool = FullPool.create(2, q -> {
       SERVED.merge(q, 1, Integer::sum);
       return behaviour.apply(q);
-    }, new CountingEnv(new HashMap<>(Map.of("a", 1, "b", 2))), PoolOptions.builder().name("full").build());
+    }, new CountingEnv(new HashMap<>(Map.of("a", 1, "b", 2))), PoolOptions.builder().name("full").errorLog(LOG).build());
   }
 
   @AfterAll
@@ -144,6 +146,7 @@ class FullPoolTest {
           .contains("caught:").contains("IllegalStateException").contains("no answer for q1");
       assertThat(pool.<String, Integer>submit((serv, env, s) -> serv.request(s), "q2")).succeedsWithin(WAIT)
           .isEqualTo(Optional.empty());
+      LOG.awaitLine("ServiceException", "no answer for q2");
     } finally {
       behaviour = q -> CompletableFuture.supplyAsync(() -> q.length());
     }
@@ -187,7 +190,7 @@ class FullPoolTest {
     Set<Long> before = workerPids();
     try (FullPool<String, String, Map<String, String>> one = FullPool.create(1,
         q -> CompletableFuture.completedFuture(q), new HashMap<>(Map.of("k", "v")),
-        PoolOptions.builder().name("respawn-env").build())) {
+        PoolOptions.builder().name("respawn-env").errorLog(LOG).build())) {
       Set<Long> mine = new HashSet<>(workerPids());
       mine.removeAll(before);
       assertThat(mine).hasSize(1);
@@ -204,6 +207,7 @@ class FullPoolTest {
       String after = one.<String, String>call((serv, env, x) -> ProcessHandle.current().pid() + " " + env.get(x), "k")
           .get(30, TimeUnit.SECONDS);
       assertThat(after).endsWith(" v").doesNotStartWith(first + " ");
+      LOG.awaitLine("pool respawn-env: worker 0", "killed by SIGKILL");
     }
   }
 
@@ -216,7 +220,7 @@ class FullPoolTest {
     try (FullPool<String, String, String> one = FullPool.create(1, q -> {
       asked.put(q, true);
       return gate;
-    }, "env", PoolOptions.builder().name("serv-death").onWorkerFailure(deaths::add).build())) {
+    }, "env", PoolOptions.builder().name("serv-death").onWorkerFailure(deaths::add).errorLog(LOG).build())) {
       Set<Long> mine = new HashSet<>(workerPids());
       mine.removeAll(before);
       assertThat(mine).hasSize(1);
@@ -232,6 +236,7 @@ class FullPoolTest {
       await().atMost(WAIT).until(() -> !deaths.isEmpty());
       assertThat(deaths).hasSize(1);
       assertThat(deaths.peek().lastStderr()).anySatisfy(l -> assertThat(l).contains("asking the master for answer"));
+      LOG.awaitLine("pool serv-death: worker 0", "killed by SIGKILL");
     }
   }
 

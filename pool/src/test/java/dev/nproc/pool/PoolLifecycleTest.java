@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nproc.core.TaskFailedException;
 import dev.nproc.core.WorkerInfo;
+import dev.nproc.pool.testing.Logged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,7 +121,8 @@ class PoolLifecycleTest {
   @Test
   void init_throws_createFailsWithTheInitError() {
     Set<Long> before = workerPids();
-    assertThatThrownBy(() -> Pool.create(2, PoolOptions.builder().name("badinit").respawn(false)
+    Logged log = new Logged();
+    assertThatThrownBy(() -> Pool.create(2, PoolOptions.builder().name("badinit").respawn(false).errorLog(log)
         .init(info -> {
           throw new IllegalStateException("no licence for worker " + info.workerId());
         }).build()))
@@ -128,13 +130,16 @@ class PoolLifecycleTest {
         .hasMessageContaining("no worker could start")
         .hasMessageContaining("no licence for worker");
     await().atMost(WAIT).until(() -> newWorkers(before).isEmpty());
+    log.awaitLine("pool badinit: worker ", "failed in its init hook", "no licence for worker");
   }
 
   @Test
   void sigkill_workerRunningATask_taskFailsWorkerReplacedOthersUnharmed(@TempDir Path dir) throws Exception {
     ConcurrentLinkedQueue<WorkerFailure> failures = new ConcurrentLinkedQueue<>();
     Set<Long> before = workerPids();
-    try (Pool pool = Pool.create(2, PoolOptions.builder().name("sigkill").onWorkerFailure(failures::add).build())) {
+    Logged log = new Logged();
+    try (Pool pool = Pool.create(2, PoolOptions.builder().name("sigkill").onWorkerFailure(failures::add)
+        .errorLog(log).build())) {
       Set<Long> original = newWorkers(before);
       String marker = dir.resolve("victim").toString();
       CompletableFuture<Integer> victim = pool.call(x -> {
@@ -176,12 +181,14 @@ class PoolLifecycleTest {
         pids.add(pool.<Integer, Long>call(x -> ProcessHandle.current().pid(), i).join());
       }
       assertThat(pids).doesNotContain(pid);
+      log.awaitLine("pool sigkill: worker ", "(pid " + pid + ") died (killed by SIGKILL)");
     }
   }
 
   @Test
   void systemExit_inTask_taskFailsWithExitCodeAndPoolGoesOn() {
-    try (Pool pool = Pool.create(1, PoolOptions.builder().name("exit").build())) {
+    Logged log = new Logged();
+    try (Pool pool = Pool.create(1, PoolOptions.builder().name("exit").errorLog(log).build())) {
       assertThat(pool.<Integer, Integer>call(x -> {
         System.err.println("about to exit");
         System.exit(x);
@@ -192,12 +199,14 @@ class PoolLifecycleTest {
             assertThat(e.getMessage()).contains("exit code 42").contains("about to exit");
           });
       assertThat(pool.<Integer, Integer>call(x -> x + 1, 1)).succeedsWithin(WAIT).isEqualTo(2);
+      log.awaitLine("pool exit: worker 0", "died (exit code 42)");
     }
   }
 
   @Test
   void respawnOff_lastWorkerDies_queuedTasksFailNotRun() {
-    try (Pool pool = Pool.create(1, PoolOptions.builder().name("norespawn").respawn(false).build())) {
+    Logged log = new Logged();
+    try (Pool pool = Pool.create(1, PoolOptions.builder().name("norespawn").respawn(false).errorLog(log).build())) {
       CompletableFuture<Integer> dies = pool.call(x -> {
         Runtime.getRuntime().halt(9);
         return x;
@@ -214,6 +223,7 @@ class PoolLifecycleTest {
                 e -> assertThat(e.kind()).isEqualTo(TaskFailedException.Kind.NOT_RUN));
       }
       assertThat(pool.call(x -> x, 4)).failsWithin(WAIT);
+      log.awaitLine("pool norespawn: worker 0", "died (exit code 9)");
     }
   }
 
@@ -236,9 +246,11 @@ class PoolLifecycleTest {
     assertThatThrownBy(() -> Pool.create(1, PoolOptions.builder().javaHome(Path.of("/no/such/jdk")).build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such/jdk");
     Set<Long> before = workerPids();
-    assertThatThrownBy(() -> Pool.create(1, PoolOptions.builder().name("badjvm").respawn(false)
+    Logged log = new Logged();
+    assertThatThrownBy(() -> Pool.create(1, PoolOptions.builder().name("badjvm").respawn(false).errorLog(log)
         .jvmArgs(List.of("-XX:+NoSuchOption")).build()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("NoSuchOption");
+    log.awaitLine("pool badjvm: worker 0", "NoSuchOption");
     assertThat(newWorkers(before)).isEmpty();
   }
 

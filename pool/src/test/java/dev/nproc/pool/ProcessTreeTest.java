@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nproc.core.SerializableFunction;
+import dev.nproc.pool.testing.Logged;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,9 @@ class ProcessTreeTest {
   @Test
   void sigkill_workerWhoseChildHoldsItsOutput_deathSeenWorkerReplacedChildEnded() throws Exception {
     ConcurrentLinkedQueue<WorkerFailure> failures = new ConcurrentLinkedQueue<>();
-    try (Pool pool = Pool.create(1, PoolOptions.builder().name("heldpipe").onWorkerFailure(failures::add).build())) {
+    Logged log = new Logged();
+    try (Pool pool = Pool.create(1, PoolOptions.builder().name("heldpipe").onWorkerFailure(failures::add)
+        .errorLog(log).build())) {
       long worker = pool.call(x -> ProcessHandle.current().pid(), 0).get();
       long child = pool.call(startSleeper(), true).get();
       assertThat(exited(child)).isFalse();
@@ -40,6 +43,7 @@ class ProcessTreeTest {
       assertThat(failures.peek().signal()).isEqualTo("SIGKILL");
       assertThat(pool.call(x -> ProcessHandle.current().pid(), 1)).succeedsWithin(WAIT).isNotEqualTo(worker);
       await().atMost(WAIT).until(() -> exited(child));
+      log.awaitLine("pool heldpipe: worker 0", "died (killed by SIGKILL)");
     }
   }
 

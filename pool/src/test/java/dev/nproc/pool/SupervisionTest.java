@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.nproc.core.TaskFailedException;
+import dev.nproc.pool.testing.Logged;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.nio.file.Files;
@@ -42,8 +43,9 @@ class SupervisionTest {
   @Test
   void taskTimeout_runawayAndStoppedTasks_failTimedOutQueuedTasksRun() throws Exception {
     ConcurrentLinkedQueue<WorkerFailure> deaths = new ConcurrentLinkedQueue<>();
+    Logged log = new Logged();
     try (Pool pool = Pool.create(1, PoolOptions.builder().name("timeout").taskTimeout(Duration.ofSeconds(1))
-        .onWorkerFailure(deaths::add).build())) {
+        .onWorkerFailure(deaths::add).errorLog(log).build())) {
       CompletableFuture<Integer> runaway = pool.call(x -> {
         while (true) {
           Thread.onSpinWait();
@@ -69,6 +71,7 @@ class SupervisionTest {
       assertThat(failure(stopped).kind()).isEqualTo(TaskFailedException.Kind.TIMED_OUT);
       assertThat(pool.<Integer, Integer>call(x -> x + 1, 1)).succeedsWithin(WAIT).isEqualTo(2);
       await().atMost(WAIT).until(() -> deaths.size() == 2);
+      log.awaitLine("pool timeout: worker 0", "ran longer than taskTimeout (PT1S)");
     }
   }
 
@@ -91,8 +94,10 @@ class SupervisionTest {
   }
 
   @Test
-  void outOfMemory_inTask_taskFailsSayingSoAndPoolGoesOn() {
-    try (Pool pool = Pool.create(1, PoolOptions.builder().name("oom").jvmArgs(List.of("-Xmx64m")).build())) {
+  void outOfMemory_inTask_taskFailsSayingSoAndPoolGoesOn(@TempDir Path dir) {
+    Logged log = new Logged();
+    try (Pool pool = Pool.create(1, PoolOptions.builder().name("oom").jvmArgs(List.of("-Xmx64m"))
+        .errorLog(log).workerOutput(WorkerOutput.toFiles(dir)).build())) {
       CompletableFuture<Integer> hog = pool.call(x -> {
         List<long[]> hoard = new ArrayList<>();
         while (true) {
@@ -103,7 +108,11 @@ class SupervisionTest {
       assertThat(e.kind()).isEqualTo(TaskFailedException.Kind.WORKER_DIED);
       assertThat(e.getMessage()).contains("out of memory");
       assertThat(pool.<Integer, Integer>call(x -> x + 1, 1)).succeedsWithin(WAIT).isEqualTo(2);
+      log.awaitLine("pool oom: worker 0", "out of memory");
     }
+    // the JVM's own last words went to the worker's output, here a file
+    await().atMost(WAIT).untilAsserted(() -> assertThat(Files.readString(dir.resolve("oom-worker-0.log")))
+        .contains("Terminating due to java.lang.OutOfMemoryError"));
   }
 
   @Test
@@ -138,10 +147,12 @@ class SupervisionTest {
   @Test
   void startupTimeout_slowInit_createFails() {
     Set<Long> before = workerPids();
+    Logged log = new Logged();
     assertThatThrownBy(() -> Pool.create(1, PoolOptions.builder().name("slowstart").respawn(false)
-        .startupTimeout(Duration.ofMillis(1500))
+        .startupTimeout(Duration.ofMillis(1500)).errorLog(log)
         .init(info -> Thread.sleep(60_000)).build()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("startupTimeout");
+    log.awaitLine("pool slowstart: worker 0", "did not become ready within startupTimeout");
     await().atMost(WAIT).until(() -> {
       Set<Long> now = new HashSet<>(workerPids());
       now.removeAll(before);
@@ -152,7 +163,9 @@ class SupervisionTest {
   @Test
   void garbageOnFrameStream_workerKilledTaskFailsPoolGoesOn() {
     ConcurrentLinkedQueue<WorkerFailure> deaths = new ConcurrentLinkedQueue<>();
-    try (Pool pool = Pool.create(1, PoolOptions.builder().name("garbage").onWorkerFailure(deaths::add).build())) {
+    Logged log = new Logged();
+    try (Pool pool = Pool.create(1, PoolOptions.builder().name("garbage").onWorkerFailure(deaths::add)
+        .errorLog(log).build())) {
       // Results written just before the garbage likely reach the master in the same read as it:
       // they still count, each task once.
       List<CompletableFuture<Integer>> earlier = new ArrayList<>();
@@ -174,6 +187,7 @@ class SupervisionTest {
       }
       assertThat(pool.<Integer, Integer>call(x -> x + 1, 1)).succeedsWithin(WAIT).isEqualTo(2);
       await().atMost(WAIT).until(() -> deaths.size() == 1);
+      log.awaitLine("pool garbage: worker 0", "corrupted stream");
     }
   }
 
