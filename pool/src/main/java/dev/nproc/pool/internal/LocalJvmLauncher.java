@@ -57,7 +57,14 @@ final class LocalJvmLauncher implements WorkerLauncher {
       classData.workerGone(cds, false);
       throw new LaunchException("cannot start the worker JVM (" + builder.command().get(0) + "): " + e.getMessage(), e);
     }
-    return new LocalJvm(slot, process, cds);
+    try {
+      return new LocalJvm(slot, process, cds);
+    } catch (RuntimeException | LinkageError e) {
+      // such as Chronicle failing to load in this JVM: a failed start, never a start that hangs
+      process.destroyForcibly();
+      classData.workerGone(cds, false);
+      throw new LaunchException("cannot connect to the worker JVM: " + e, e);
+    }
   }
 
   /** One worker process. */

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  * <p>By default workers get the master's {@code java.class.path}. That holds the application
  * only when the JVM was started with it ({@code java -cp}, {@code java -jar}, Surefire). Under
  * Maven's {@code exec:java}, an application server or some IDE runners it holds a launcher,
- * and the application comes from a class loader of its own: then the classpath is completed
- * from the class loaders that loaded nproc, the codec, the init hook and the creating thread's
+ * and the application comes from a class loader of its own, or from the module path: then the
+ * classpath is completed with the module path ({@code jdk.module.path}; workers run every module
+ * unnamed, on their classpath), and from the class loaders that loaded nproc, the codec, the init hook and the creating thread's
  * context ({@link URLClassLoader}s' {@code file:} URLs) and from the code sources of the classes
  * a worker needs. Whatever the classpath, the classes a worker cannot start without are looked
  * up in it before any worker is launched (folders, jars, {@code dir/*} and the {@code Class-Path}
@@ -69,6 +70,10 @@ final class WorkerClasspath {
     String own = System.getProperty("java.class.path", "");
     Entries entries = new Entries();
     split(own).forEach(entries::add);
+    // a modular application: its modules' jars go on the workers' classpath, where they run unnamed
+    for (String entry : split(System.getProperty("jdk.module.path", ""))) {
+      modulePathEntry(entry).forEach(entries::add);
+    }
     List<Class<?>> anchors = new ArrayList<>(List.of(WorkerMain.class, dev.nproc.core.Codec.class));
     anchors.addAll(extraClasses);
     for (String name : NEEDED) {
@@ -170,6 +175,19 @@ final class WorkerClasspath {
       }
     } catch (IOException | IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /** A module path entry as classpath entries: a folder of modules stands for the jars in it. */
+  private static List<String> modulePathEntry(String entry) {
+    Path path = Path.of(entry);
+    if (!Files.isDirectory(path) || Files.exists(path.resolve("module-info.class"))) {
+      return List.of(entry);
+    }
+    try (Stream<Path> files = Files.list(path)) {
+      return files.map(Path::toString).filter(p -> p.endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      return List.of();
     }
   }
 
