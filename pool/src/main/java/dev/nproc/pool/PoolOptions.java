@@ -709,7 +709,8 @@ public final class PoolOptions {
     }
 
     /**
-     * Sets where error messages go: failed tasks of {@code submit}, worker deaths.
+     * Sets where error messages go: failed tasks of {@code submit}, worker deaths, and the one
+     * warning about a function over 1 MiB that is encoded and sent again and again.
      * Default: the SLF4J logger {@code dev.nproc.pool} at ERROR.
      *
      * @param errorLog the sink

@@ -415,7 +415,7 @@ final class Dispatcher {
     long functionId = task.function.id();
     boolean withFunction = lane.functions.lookUp(functionId) == null;
     if (withFunction) {
-      lane.functions.store(functionId, Boolean.TRUE);
+      lane.functions.store(functionId, Boolean.TRUE, task.function.bytes().length);
     }
     port.send(slot, task, withFunction);
     if (lane.inFlight.size() == 1) {

@@ -105,8 +105,9 @@ public final class PoolEngine {
     this.initBytes = initBytes;
     this.envBytes = envBytes;
     this.launcher = launcher;
-    this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize());
     this.hooks = new UserHooks(config);
+    this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize(),
+        message -> hooks.error("pool " + config.name() + ": " + message));
     this.outcomes = new Outcomes(config.codec(), hooks);
     this.service = new ServiceBridge(serv, config.codec(), config.maxMessageSize());
     this.timer = new ScheduledThreadPoolExecutor(1, CallbackRunner.daemonThreads(config.name() + "-timer-"));
