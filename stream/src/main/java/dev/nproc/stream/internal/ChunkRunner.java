@@ -1,7 +1,7 @@
 package dev.nproc.stream.internal;
 
+import dev.nproc.core.internal.codec.TravelRule;
 import java.io.PrintWriter;
-import java.io.Serializable;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +34,12 @@ final class ChunkRunner {
       String error;
       try {
         Object v = step.apply(chunk.get(i));
-        if (v == null || v instanceof Serializable) {
+        String refusal = v == null ? null : TravelRule.refusal(v.getClass());
+        if (refusal == null) {
           values.add(v);
           continue;
         }
-        error = "the result, of " + v.getClass().getName() + ", is not Serializable";
+        error = "RESULT_NOT_SERIALIZABLE: the result cannot travel: " + refusal;
       } catch (VirtualMachineError e) {
         if (!(e instanceof StackOverflowError)) {
           throw e; // out of memory or worse: let the worker's own handling deal with it
