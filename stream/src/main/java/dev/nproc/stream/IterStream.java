@@ -115,7 +115,7 @@ public final class IterStream {
     try (input) {
       Pool pool = Pool.create(nproc, effectivePoolOptions(options));
       ChunkFunction<A, B> task = new ChunkFunction<>(f);
-      drive(options, nproc, input, chunk -> pool.call(task, chunk), g,
+      drive(options, nproc, input, chunk -> pool.call(task, ChunkFunction.argument(chunk)), g,
           pool::close,
           () -> {
             pool.terminate();
@@ -156,7 +156,7 @@ public final class IterStream {
     try (input) {
       FullPool<Q, R, E> pool = FullPool.create(nproc, serv, env, effectivePoolOptions(options));
       FullChunkFunction<Q, R, E, A, B> task = new FullChunkFunction<>(f);
-      drive(options, nproc, input, chunk -> pool.call(task, chunk), g,
+      drive(options, nproc, input, chunk -> pool.call(task, ChunkFunction.argument(chunk)), g,
           pool::close,
           () -> {
             pool.terminate();
@@ -202,7 +202,7 @@ public final class IterStream {
           "IterStream.map runs on an existing pool: IterOptions.init and IterOptions.poolOptions are not allowed");
     }
     ChunkFunction<A, B> task = new ChunkFunction<>(f);
-    ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), chunk -> pool.call(task, chunk),
+    ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), chunk -> pool.call(task, ChunkFunction.argument(chunk)),
         options.granularity(), WINDOW_PER_WORKER * pool.size(), options.ordered(), errorLog(options),
         options.progress(), "IterStream.map");
     ResultSpliterator<B> results = new ResultSpliterator<>(pipeline, options.ordered());

@@ -22,6 +22,20 @@ final class ChunkRunner {
   private ChunkRunner() {}
 
   /**
+   * Returns a chunk's elements from the task's argument, in the form
+   * {@link ChunkFunction#argument} gives it: a list, or one {@code byte[]} alone.
+   */
+  @SuppressWarnings("unchecked")
+  static <A> List<A> elements(Object argument) {
+    if (argument instanceof byte[]) {
+      List<Object> one = new ArrayList<>(1);
+      one.add(argument);
+      return (List<A>) one;
+    }
+    return (List<A>) argument;
+  }
+
+  /**
    * Runs each element of a chunk.
    *
    * @return the chunk's outcome in its wire form, see {@link ChunkResult#wire}
