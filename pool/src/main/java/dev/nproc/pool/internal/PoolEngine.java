@@ -117,7 +117,8 @@ public final class PoolEngine {
     for (int i = 0; i < nproc; i++) {
       firstStarts.add(new CompletableFuture<>());
     }
-    this.dispatcher = new Dispatcher(nproc, config.pipelineDepth(), config.maxTasksPerWorker(), new DispatchActions(this));
+    this.dispatcher = new Dispatcher(nproc, config.pipelineDepth(), config.pipelineBytes(), config.maxTasksPerWorker(),
+        new DispatchActions(this));
     this.supervisor = new Supervisor<>(nproc, Scheduler.onThread(timer).around(this::runLocked), new SupervisionActions(this),
         this::needsWorkers, config.respawn(), config.startupTimeout());
   }
