@@ -202,8 +202,9 @@ public final class IterStream {
           "IterStream.map runs on an existing pool: IterOptions.init and IterOptions.poolOptions are not allowed");
     }
     ChunkFunction<A, B> task = new ChunkFunction<>(f);
-    ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), chunk -> pool.call(task, ChunkFunction.argument(chunk)),
-        options.granularity(), WINDOW_PER_WORKER * pool.size(), options.windowBytes(), options.ordered(), errorLog(options),
+    ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(),
+        chunk -> pool.call(task, ChunkFunction.argument(chunk)), options.granularity(),
+        WINDOW_PER_WORKER * pool.size(), options.windowBytes(), options.ordered(), errorLog(options),
         options.progress(), "IterStream.map");
     ResultSpliterator<B> results = new ResultSpliterator<>(pipeline, options.ordered());
     // A stream abandoned unclosed (map(...).limit(n).toList(), say) cancels its chunks when it is
@@ -303,7 +304,8 @@ public final class IterStream {
     boolean finished = false;
     try {
       ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), submit, options.granularity(),
-          WINDOW_PER_WORKER * nproc, options.windowBytes(), options.ordered(), errorLog(options), options.progress(), "iterStream");
+          WINDOW_PER_WORKER * nproc, options.windowBytes(), options.ordered(), errorLog(options), options.progress(),
+          "iterStream");
       try {
         for (List<Optional<B>> chunk = pipeline.nextChunk(); chunk != null; chunk = pipeline.nextChunk()) {
           for (Optional<B> r : chunk) {

@@ -218,7 +218,7 @@ public final class ChunkPipeline<A, B> {
       inPool.put(seq, future);
       outstanding++;
       future.whenComplete((r, e) -> {
-        long back = ByteEstimate.of(r);
+        long back = r instanceof ChunkResult result ? result.estimatedBytes() : ByteEstimate.of(r);
         heldBytes.addAndGet(back - sent);
         completions.add(new Done(seq, first, size, r, e, back));
       });

@@ -87,6 +87,21 @@ public final class ChunkResult implements Serializable {
   }
 
   /**
+   * Returns an estimate of the bytes its values and error texts take ({@link ByteEstimate}).
+   *
+   * @return the estimate
+   */
+  long estimatedBytes() {
+    long bytes = ByteEstimate.ofAll(values);
+    if (errors != null) {
+      for (String e : errors) {
+        bytes += e == null ? 0 : e.length();
+      }
+    }
+    return bytes;
+  }
+
+  /**
    * Returns whether some element of the chunk failed.
    *
    * @return {@code false} if {@link #error} is {@code null} for every element
