@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The Python side of nproc's comparison harness: multiprocessing.Pool(2) on the same workloads.
+"""The Python side of nproc's comparison harness: multiprocessing.Pool(2) on the same workloads,
+and, for 1 MiB elements, pebble's and loky's process pools too when they are installed.
 
 Run by dev.nproc.benchmarks.Compare as a subprocess; can be run alone too:
 
@@ -7,7 +8,7 @@ Run by dev.nproc.benchmarks.Compare as a subprocess; can be run alone too:
 
 Prints one JSON object per line on stdout, one per workload:
     {"workload": "submit", "value": 31234.5, "unit": "tasks/s"}
-Progress and errors go to stderr. Standard library only.
+Progress and errors go to stderr. Standard library only, apart from the optional pebble and loky rows.
 """
 import json
 import multiprocessing
@@ -97,6 +98,53 @@ def bench_payload(pool, seconds):
     return timed_rounds(seconds, one_round)  # tasks/s == MiB/s
 
 
+ELEMENTS_PER_ROUND = 64
+
+
+def bench_iterate_mib(pool, seconds):
+    """1 MiB bytes elements through imap_unordered at chunksize 1: MiB/s."""
+    payload = os.urandom(MIB)
+
+    def one_round():
+        s = 0
+        for v in pool.imap_unordered(length, (payload for _ in range(ELEMENTS_PER_ROUND)), 1):
+            s += v
+        return ELEMENTS_PER_ROUND
+    timed_rounds(seconds / 3, one_round)
+    return timed_rounds(seconds, one_round)
+
+
+def bench_iterate_mib_pebble(seconds):
+    """The same through pebble.ProcessPool(2).map at chunksize 1 (Debian: python3-pebble)."""
+    import pebble
+    payload = os.urandom(MIB)
+    with pebble.ProcessPool(max_workers=2) as pool:
+        def one_round():
+            s = 0
+            for v in pool.map(length, [payload] * ELEMENTS_PER_ROUND, chunksize=1).result():
+                s += v
+            return ELEMENTS_PER_ROUND
+        timed_rounds(seconds / 3, one_round)
+        return timed_rounds(seconds, one_round)
+
+
+def bench_iterate_mib_loky(seconds):
+    """The same through loky's reusable executor (joblib's backend) map at chunksize 1 (Debian: python3-joblib)."""
+    from joblib.externals.loky import get_reusable_executor
+    payload = os.urandom(MIB)
+    executor = get_reusable_executor(max_workers=2)
+
+    def one_round():
+        s = 0
+        for v in executor.map(length, [payload] * ELEMENTS_PER_ROUND, chunksize=1):
+            s += v
+        return ELEMENTS_PER_ROUND
+    timed_rounds(seconds / 3, one_round)
+    result = timed_rounds(seconds, one_round)
+    executor.shutdown(wait=True)
+    return result
+
+
 def bench_round_trip(pool, seconds):
     for i in range(200):
         pool.apply(increment, (i,))
@@ -149,6 +197,7 @@ def main():
         ("iterate-1", "elements/s", lambda p: bench_iterate(p, 1, seconds)),
         ("iterate-100", "elements/s", lambda p: bench_iterate(p, 100, seconds)),
         ("payload", "MiB/s", lambda p: bench_payload(p, seconds)),
+        ("iterate-1mib", "MiB/s", lambda p: bench_iterate_mib(p, seconds)),
         ("round-trip", "us", lambda p: bench_round_trip(p, seconds)),
     ]
     with multiprocessing.Pool(2) as pool:
@@ -164,6 +213,12 @@ def main():
             emit("cpu-speedup", speedup, "x", serial_s=serial_s, parallel_s=parallel_s)
         except Exception as e:
             emit("cpu-speedup", None, "x", error=repr(e))
+    for name, fn in (("iterate-1mib-pebble", bench_iterate_mib_pebble), ("iterate-1mib-loky", bench_iterate_mib_loky)):
+        print(f"python: {name}", file=sys.stderr, flush=True)
+        try:
+            emit(name, fn(seconds), "MiB/s")
+        except Exception as e:  # not installed, or failed: the row says so
+            emit(name, None, "MiB/s", error=repr(e))
     print("python: ready", file=sys.stderr, flush=True)
     try:
         emit("ready", bench_ready(3 if quick else 5), "ms")

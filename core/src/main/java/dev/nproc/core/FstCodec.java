@@ -1,7 +1,11 @@
 package dev.nproc.core;
 
+import dev.nproc.core.internal.codec.Form;
+import dev.nproc.core.internal.codec.FormSerializer;
 import dev.nproc.core.internal.codec.RecordSerializer;
 import dev.nproc.core.internal.codec.ThrowableSerializer;
+import dev.nproc.core.internal.codec.TravelRule;
+import dev.nproc.core.internal.codec.ValueOutput;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
@@ -98,9 +102,16 @@ public final class FstCodec implements Codec {
       // every Throwable. They must be registered before the configuration is first used.
       conf.registerSerializer(Record.class, new RecordSerializer(), true);
       conf.registerSerializer(Throwable.class, new ThrowableSerializer(), true);
+      conf.registerSerializer(Form.class, new FormSerializer(), false);
       return conf;
     }
+
+    /** One output per thread, applying nproc's rule of what may travel ({@link TravelRule}). */
+    static final ThreadLocal<ValueOutput> OUTPUT = ThreadLocal.withInitial(() -> new ValueOutput(FST));
   }
+
+  /** An output whose buffer grew past this (a large value) is dropped after use, so no thread keeps it. */
+  private static final int KEPT_OUTPUT = 1 << 20;
 
   @Override
   public byte[] encode(Object value) {
@@ -135,13 +146,19 @@ public final class FstCodec implements Codec {
         return direct;
       }
     }
+    FSTObjectOutput out = Configuration.OUTPUT.get();
     try {
-      FSTObjectOutput out = Configuration.FST.getObjectOutput();
+      out.resetForReUse();
       out.writeByte(FST);
       out.writeObject(value);
       return out.getCopyOfWrittenBuffer();
     } catch (IOException | RuntimeException | Error e) {
+      Configuration.OUTPUT.remove(); // a failure may leave it half-written
       throw encodeFailure(value, e);
+    } finally {
+      if (out.getBuffer().length > KEPT_OUTPUT) {
+        Configuration.OUTPUT.remove();
+      }
     }
   }
 
@@ -402,8 +419,14 @@ public final class FstCodec implements Codec {
   }
 
   private static CodecException encodeFailure(Object value, Throwable e) {
-    String culprit = culprit(e);
     String what = value == null ? "null" : value.getClass().getName();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof TravelRule.Refusal refusal) {
+        String where = refusal.type().equals(what) ? "" : ", which holds a " + refusal.type();
+        return new CodecException("cannot serialize " + what + where + ": " + refusal.getMessage(), refusal.type(), e);
+      }
+    }
+    String culprit = culprit(e);
     if (culprit != null) {
       return new CodecException("cannot serialize " + what + ": " + culprit
           + " is not serializable (" + describe(rootCause(e)) + ")", culprit, e);

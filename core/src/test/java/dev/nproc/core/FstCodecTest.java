@@ -277,8 +277,8 @@ class FstCodecTest {
     ArrayList<Object> list = listOf(1, "two", new NotSerializable(), 4L);
     assertThatThrownBy(() -> codec.encode(list))
         .isInstanceOf(CodecException.class)
-        .hasMessageStartingWith("cannot serialize java.util.ArrayList: " + NotSerializable.class.getName()
-            + " is not serializable")
+        .hasMessageStartingWith("cannot serialize java.util.ArrayList, which holds a " + NotSerializable.class.getName()
+            + ": " + NotSerializable.class.getName() + " is not serializable")
         .satisfies(e -> assertThat(((CodecException) e).culprit()).isEqualTo(NotSerializable.class.getName()));
     LinkedList<Object> viaFst = new LinkedList<>(list);
     assertThatThrownBy(() -> codec.encode(viaFst))

@@ -37,6 +37,9 @@ public final class PoolOptions {
    */
   public static final int DEFAULT_PIPELINE_DEPTH = 8;
 
+  /** The default most bytes of arguments a worker holds in its pipeline: 8 MiB. */
+  public static final long DEFAULT_PIPELINE_BYTES = 8L << 20;
+
   /** The default most tasks submitted and not finished before {@code submit} waits: 100,000. */
   public static final int DEFAULT_MAX_PENDING_TASKS = 100_000;
 
@@ -67,6 +70,7 @@ public final class PoolOptions {
   private final Duration startupTimeout;
   private final int maxMessageSize;
   private final int pipelineDepth;
+  private final long pipelineBytes;
   private final int maxPendingTasks;
   private final long maxPendingBytes;
   private final Codec codec;
@@ -92,6 +96,7 @@ public final class PoolOptions {
     startupTimeout = b.startupTimeout;
     maxMessageSize = b.maxMessageSize;
     pipelineDepth = b.pipelineDepth;
+    pipelineBytes = b.pipelineBytes;
     maxPendingTasks = b.maxPendingTasks;
     maxPendingBytes = b.maxPendingBytes;
     codec = b.codec;
@@ -143,6 +148,7 @@ public final class PoolOptions {
     b.startupTimeout = startupTimeout;
     b.maxMessageSize = maxMessageSize;
     b.pipelineDepth = pipelineDepth;
+    b.pipelineBytes = pipelineBytes;
     b.maxPendingTasks = maxPendingTasks;
     b.maxPendingBytes = maxPendingBytes;
     b.codec = codec;
@@ -298,6 +304,15 @@ public final class PoolOptions {
   }
 
   /**
+   * Returns the most bytes of arguments a worker holds at once in its pipeline.
+   *
+   * @return the bound, in bytes
+   */
+  public long pipelineBytes() {
+    return pipelineBytes;
+  }
+
+  /**
    * Returns the most tasks submitted and not finished before {@code submit} waits.
    *
    * @return the bound
@@ -393,6 +408,7 @@ public final class PoolOptions {
     private Duration startupTimeout = Duration.ofSeconds(30);
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private int pipelineDepth = DEFAULT_PIPELINE_DEPTH;
+    private long pipelineBytes = DEFAULT_PIPELINE_BYTES;
     private int maxPendingTasks = DEFAULT_MAX_PENDING_TASKS;
     private long maxPendingBytes = defaultMaxPendingBytes();
     private Codec codec = Codec.fst();
@@ -648,6 +664,26 @@ public final class PoolOptions {
     }
 
     /**
+     * Sets the most bytes of encoded arguments a worker holds at once: the task it runs and those
+     * sent ahead in its pipe, on top of {@link #pipelineDepth}. A task is sent ahead only while
+     * the worker's tasks stay within it; a worker that holds nothing takes a task of any size.
+     * With large arguments (a 1 MiB {@code byte[]} each) this, not the depth, decides how many
+     * wait in a worker, and the rest wait in the master's queue, where any idle worker can take
+     * them. Default: {@link #DEFAULT_PIPELINE_BYTES}.
+     *
+     * @param pipelineBytes at least 1 KiB
+     * @return this builder
+     */
+    public Builder pipelineBytes(long pipelineBytes) {
+      once("pipelineBytes");
+      if (pipelineBytes < 1024) {
+        throw new IllegalArgumentException("PoolOptions.pipelineBytes must be at least 1024, not " + pipelineBytes);
+      }
+      this.pipelineBytes = pipelineBytes;
+      return this;
+    }
+
+    /**
      * Sets the most tasks that may be submitted and not finished (queued in the master or held by
      * workers). At the bound, {@code submit} and {@code call} wait, on the caller's thread, until
      * a task finishes: a producer that floods the pool is slowed to its pace instead of filling
@@ -710,7 +746,8 @@ public final class PoolOptions {
     }
 
     /**
-     * Sets where error messages go: failed tasks of {@code submit}, worker deaths.
+     * Sets where error messages go: failed tasks of {@code submit}, worker deaths, and the one
+     * warning about a function over 1 MiB that is encoded and sent again and again.
      * Default: the SLF4J logger {@code dev.nproc.pool} at ERROR, or standard error when SLF4J has no
      * provider on the classpath (errors are never discarded).
      *
@@ -765,7 +802,7 @@ public final class PoolOptions {
         + ", workerOutput=" + workerOutput + ", taskTimeout=" + taskTimeout + ", cancelGrace=" + cancelGrace + ", endChildProcesses=" + endChildProcesses
         + ", maxTasksPerWorker="
         + maxTasksPerWorker + ", respawn=" + respawn + ", startupTimeout=" + startupTimeout
-        + ", maxMessageSize=" + maxMessageSize + ", pipelineDepth=" + pipelineDepth + ", maxPendingTasks=" + maxPendingTasks
+        + ", maxMessageSize=" + maxMessageSize + ", pipelineDepth=" + pipelineDepth + ", pipelineBytes=" + pipelineBytes + ", maxPendingTasks=" + maxPendingTasks
         + ", maxPendingBytes=" + maxPendingBytes + ", codec=" + codec.getClass().getName() + "]";
   }
 

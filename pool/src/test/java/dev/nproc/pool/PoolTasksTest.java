@@ -74,12 +74,14 @@ class PoolTasksTest {
   }
 
   @Test
-  void submit_sameLambdaWithChangedCapturedState_seesTheNewState() {
+  void submit_sameLambdaWithChangedCapturedState_keepsItsFirstSnapshotAndANewLambdaSeesTheChange() {
     int[] box = {1};
     SerializableFunction<Integer, Integer> f = x -> x + box[0];
     assertThat(pool.submit(f, 10)).succeedsWithin(WAIT).isEqualTo(Optional.of(11));
     box[0] = 5;
-    assertThat(pool.submit(f, 10)).succeedsWithin(WAIT).isEqualTo(Optional.of(15));
+    assertThat(pool.submit(f, 10)).succeedsWithin(WAIT).isEqualTo(Optional.of(11)); // encoded once per object
+    SerializableFunction<Integer, Integer> g = x -> x + box[0];
+    assertThat(pool.submit(g, 10)).succeedsWithin(WAIT).isEqualTo(Optional.of(15));
   }
 
   @Test

@@ -22,6 +22,7 @@ public final class IterOptions {
   private final PoolOptions poolOptions;
   private final Consumer<IterProgress> progress;
   private final Consumer<String> errorLog;
+  private final long windowBytes;
 
   private IterOptions(Builder b) {
     granularity = b.granularity;
@@ -30,6 +31,27 @@ public final class IterOptions {
     poolOptions = b.poolOptions;
     progress = b.progress;
     errorLog = b.errorLog;
+    windowBytes = b.windowBytes;
+  }
+
+  /**
+   * Returns the default bound on the bytes an iteration holds: an eighth of this JVM's largest
+   * heap, at least 4 MiB and at most 256 MiB.
+   *
+   * @return the default, in bytes
+   */
+  public static long defaultWindowBytes() {
+    return Math.max(4L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8));
+  }
+
+  /**
+   * Returns the most bytes of elements and results an iteration holds at once (see
+   * {@link Builder#windowBytes}).
+   *
+   * @return the bound, in bytes
+   */
+  public long windowBytes() {
+    return windowBytes;
   }
 
   /**
@@ -119,6 +141,7 @@ public final class IterOptions {
     private PoolOptions poolOptions;
     private Consumer<IterProgress> progress;
     private Consumer<String> errorLog;
+    private long windowBytes = defaultWindowBytes();
 
     private Builder() {}
 
@@ -227,6 +250,29 @@ public final class IterOptions {
     }
 
     /**
+     * Sets the most bytes of elements and results the iteration holds at once, besides the bound
+     * in chunks ({@link IterStream#WINDOW_PER_WORKER}{@code  x nproc}): elements pulled and sent,
+     * results back and not yet handed over. When they reach it, no more input is pulled until
+     * chunks are handed over (one chunk is always let through, however large). The bytes counted
+     * are those of the arrays and strings the elements and results are or hold (a list's
+     * elements included); any other object counts 16 bytes. With large elements (a 1 MiB
+     * {@code byte[]} each), this is what keeps the master's heap small. Default:
+     * {@link #defaultWindowBytes()}.
+     *
+     * @param windowBytes at least 1024
+     * @return this builder
+     * @throws IllegalArgumentException if {@code windowBytes} is less than 1024
+     */
+    public Builder windowBytes(long windowBytes) {
+      once("windowBytes");
+      if (windowBytes < 1024) {
+        throw new IllegalArgumentException("IterOptions.windowBytes must be at least 1024, not " + windowBytes);
+      }
+      this.windowBytes = windowBytes;
+      return this;
+    }
+
+    /**
      * Builds the options.
      *
      * @return the options
@@ -245,6 +291,6 @@ public final class IterOptions {
   @Override
   public String toString() {
     return "IterOptions[granularity=" + granularity + ", ordered=" + ordered + ", init=" + (init != null)
-        + ", poolOptions=" + poolOptions + ", progress=" + (progress != null) + "]";
+        + ", poolOptions=" + poolOptions + ", progress=" + (progress != null) + ", windowBytes=" + windowBytes + "]";
   }
 }

@@ -112,7 +112,7 @@ public final class IterStream {
     try (input) {
       Pool pool = Pool.create(nproc, effectivePoolOptions(options));
       ChunkFunction<A, B> task = new ChunkFunction<>(f);
-      drive(options, nproc, input, chunk -> pool.call(task, chunk), g,
+      drive(options, nproc, input, chunk -> pool.call(task, ChunkFunction.argument(chunk)), g,
           pool::close,
           () -> {
             pool.terminate();
@@ -153,7 +153,7 @@ public final class IterStream {
     try (input) {
       FullPool<Q, R, E> pool = FullPool.create(nproc, serv, env, effectivePoolOptions(options));
       FullChunkFunction<Q, R, E, A, B> task = new FullChunkFunction<>(f);
-      drive(options, nproc, input, chunk -> pool.call(task, chunk), g,
+      drive(options, nproc, input, chunk -> pool.call(task, ChunkFunction.argument(chunk)), g,
           pool::close,
           () -> {
             pool.terminate();
@@ -199,8 +199,9 @@ public final class IterStream {
           "IterStream.map runs on an existing pool: IterOptions.init and IterOptions.poolOptions are not allowed");
     }
     ChunkFunction<A, B> task = new ChunkFunction<>(f);
-    ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), chunk -> pool.call(task, chunk),
-        options.granularity(), WINDOW_PER_WORKER * pool.size(), options.ordered(), errorLog(options),
+    ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(),
+        chunk -> pool.call(task, ChunkFunction.argument(chunk)), options.granularity(),
+        WINDOW_PER_WORKER * pool.size(), options.windowBytes(), options.ordered(), errorLog(options),
         options.progress(), "IterStream.map");
     ResultSpliterator<B> results = new ResultSpliterator<>(pipeline, options.ordered());
     // A stream abandoned unclosed (map(...).limit(n).toList(), say) cancels its chunks when it is
@@ -300,7 +301,8 @@ public final class IterStream {
     boolean finished = false;
     try {
       ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), submit, options.granularity(),
-          WINDOW_PER_WORKER * nproc, options.ordered(), errorLog(options), options.progress(), "iterStream");
+          WINDOW_PER_WORKER * nproc, options.windowBytes(), options.ordered(), errorLog(options), options.progress(),
+          "iterStream");
       try {
         for (List<Optional<B>> chunk = pipeline.nextChunk(); chunk != null; chunk = pipeline.nextChunk()) {
           for (Optional<B> r : chunk) {

@@ -26,6 +26,17 @@ class IterOptionsTest {
   }
 
   @Test
+  void windowBytes_outOfRangeOrTwice_rejectedNamingIt() {
+    assertThatThrownBy(() -> IterOptions.builder().windowBytes(1023))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windowBytes").hasMessageContaining("1023");
+    assertThatThrownBy(() -> IterOptions.builder().windowBytes(4096).windowBytes(8192))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("windowBytes is given twice");
+    assertThat(IterOptions.builder().windowBytes(4096).build().windowBytes()).isEqualTo(4096);
+    assertThat(IterOptions.defaults().windowBytes()).isEqualTo(IterOptions.defaultWindowBytes())
+        .isBetween(4L << 20, 256L << 20);
+  }
+
+  @Test
   void build_initAndPoolOptionsWithInit_rejected() {
     PoolOptions withInit = PoolOptions.builder().init(w -> { }).build();
     assertThatThrownBy(() -> IterOptions.builder().init(w -> { }).poolOptions(withInit).build())

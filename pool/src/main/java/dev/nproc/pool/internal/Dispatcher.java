@@ -22,7 +22,8 @@ import java.util.List;
  * is handed back to fail, the others go back to the head of the queue, unstarted, in their order.
  *
  * <h2>Pipelining and revoke</h2>
- * A worker's lane holds up to {@code pipelineDepth} tasks, to hide the pipe's round trip; tasks go
+ * A worker's lane holds up to {@code pipelineDepth} tasks, and up to {@code pipelineBytes} bytes
+ * of their arguments (an empty lane takes a task of any size), to hide the pipe's round trip; tasks go
  * to the open lane with the fewest, ties broken by a rotating start. When the queue is empty and a
  * lane is idle while another holds tasks it has not started, the dispatcher revokes the youngest
  * of the fullest lane (one revoke at a time per lane); the worker gives it back if it has not
@@ -98,6 +99,8 @@ final class Dispatcher {
   private static final class Lane {
     final LinkedHashMap<Long, PendingTask> inFlight = new LinkedHashMap<>();
     final FunctionCache<Boolean> functions = new FunctionCache<>();
+    /** The bytes of the arguments of the tasks in {@link #inFlight}, for pipelineBytes. */
+    long bytes;
     /** Tasks handed to this worker, for maxTasksPerWorker. */
     int assigned;
     /** The task a revoke was sent for, or 0. */
@@ -111,6 +114,7 @@ final class Dispatcher {
   }
 
   private final int pipelineDepth;
+  private final long pipelineBytes;
   private final int maxTasksPerWorker;
   private final Port port;
   private final ArrayDeque<PendingTask> queue = new ArrayDeque<>();
@@ -130,20 +134,27 @@ final class Dispatcher {
    *
    * @param slots the number of workers
    * @param pipelineDepth the most tasks a worker holds
+   * @param pipelineBytes the most argument bytes a worker holds, beyond its first task
    * @param maxTasksPerWorker tasks after which a worker's lane closes for good, or 0 for never
    * @param port the engine
    */
-  Dispatcher(int slots, int pipelineDepth, int maxTasksPerWorker, Port port) {
+  Dispatcher(int slots, int pipelineDepth, long pipelineBytes, int maxTasksPerWorker, Port port) {
     if (pipelineDepth < 1) {
       throw new IllegalArgumentException("pipelineDepth must be at least 1, not " + pipelineDepth);
     }
     this.lanes = new Lane[slots];
     this.pipelineDepth = pipelineDepth;
+    this.pipelineBytes = pipelineBytes;
     this.maxTasksPerWorker = maxTasksPerWorker;
     this.port = port;
   }
 
   // ------------------------------------------------------------------ events
+
+  /** A dispatcher whose lanes are bounded in tasks only. */
+  Dispatcher(int slots, int pipelineDepth, int maxTasksPerWorker, Port port) {
+    this(slots, pipelineDepth, Long.MAX_VALUE, maxTasksPerWorker, port);
+  }
 
   /** A task to run: queued, then dispatched if a worker has room. */
   void submit(PendingTask task) {
@@ -375,6 +386,13 @@ final class Dispatcher {
 
   private void dispatch() {
     while (!queue.isEmpty()) {
+      PendingTask next = queue.peek();
+      if (next.abandoned()) {
+        queue.poll();
+        release(next);
+        port.dropped(next);
+        continue;
+      }
       int best = -1;
       int bestSize = Integer.MAX_VALUE;
       // Start the scan one slot further each time, so ties do not always go to slot 0.
@@ -382,7 +400,8 @@ final class Dispatcher {
       for (int i = 0; i < lanes.length; i++) {
         int slot = (start + i) % lanes.length;
         Lane lane = lanes[slot];
-        if (lane != null && lane.open && lane.inFlight.size() < capacity(lane) && lane.inFlight.size() < bestSize) {
+        if (lane != null && lane.open && lane.inFlight.size() < capacity(lane) && lane.inFlight.size() < bestSize
+            && fits(lane, next)) {
           best = slot;
           bestSize = lane.inFlight.size();
         }
@@ -390,15 +409,18 @@ final class Dispatcher {
       if (best < 0) {
         return;
       }
-      PendingTask task = queue.poll();
-      if (task.abandoned()) {
-        release(task);
-        port.dropped(task);
-        continue;
-      }
-      send(best, lanes[best], task);
+      send(best, lanes[best], queue.poll());
     }
     revokeForIdleWorkers();
+  }
+
+  /** Whether a lane may take the task within pipelineBytes: an empty lane takes any task. */
+  private boolean fits(Lane lane, PendingTask task) {
+    return lane.inFlight.isEmpty() || lane.bytes + argumentBytes(task) <= pipelineBytes;
+  }
+
+  private static long argumentBytes(PendingTask task) {
+    return task.argument == null ? 0 : task.argument.length;
   }
 
   private int capacity(Lane lane) {
@@ -409,13 +431,15 @@ final class Dispatcher {
 
   private void send(int slot, Lane lane, PendingTask task) {
     task.lane = slot;
+    task.laneBytes = argumentBytes(task);
+    lane.bytes += task.laneBytes;
     lane.inFlight.put(task.id, task);
     lane.assigned++;
     inFlight++;
     long functionId = task.function.id();
     boolean withFunction = lane.functions.lookUp(functionId) == null;
     if (withFunction) {
-      lane.functions.store(functionId, Boolean.TRUE);
+      lane.functions.store(functionId, Boolean.TRUE, task.function.bytes().length);
     }
     port.send(slot, task, withFunction);
     if (lane.inFlight.size() == 1) {
@@ -434,6 +458,10 @@ final class Dispatcher {
 
   /** A task leaves its lane, whichever way. */
   private void leave(PendingTask task) {
+    Lane lane = task.lane >= 0 ? lanes[task.lane] : null;
+    if (lane != null) {
+      lane.bytes -= task.laneBytes;
+    }
     task.lane = -1;
     if (task.cancelled) {
       stopping--;

@@ -34,6 +34,7 @@ import java.util.function.Function;
  * @param startupTimeout how long a worker may take to become ready
  * @param maxMessageSize the largest frame body either way
  * @param pipelineDepth the most tasks a worker holds at once (one running, the rest waiting in its pipe)
+ * @param pipelineBytes the most argument bytes a worker holds at once (it always takes one task)
  * @param maxPendingTasks the most tasks submitted and not finished before submit waits
  * @param maxPendingBytes the most argument bytes held for such tasks before submit waits
  * @param onWorkerFailure told of each unexpected worker death, off the pool's lock
@@ -47,6 +48,6 @@ public record EngineConfig(String name, Codec codec, SerializableConsumer<Worker
                            boolean endChildProcesses,
                            int maxTasksPerWorker,
                            boolean respawn, Duration startupTimeout, int maxMessageSize, int pipelineDepth,
-                           int maxPendingTasks, long maxPendingBytes,
+                           long pipelineBytes, int maxPendingTasks, long maxPendingBytes,
                            Consumer<WorkerDeath> onWorkerFailure, Consumer<String> errorLog,
                            Consumer<String> infoLog, Function<Throwable, String> exceptionFormatter) {}

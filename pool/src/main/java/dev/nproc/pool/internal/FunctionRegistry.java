@@ -2,199 +2,232 @@ package dev.nproc.pool.internal;
 
 import dev.nproc.core.Codec;
 import dev.nproc.core.internal.wire.FunctionCache;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
+import java.util.function.Consumer;
 
 /**
- * Gives every distinct encoded function an id, so a worker receives a function's bytes once and
- * later tasks name it by id (see {@link FunctionCache}). Functions are told apart by their
- * bytes, not their identity: a lambda submitted twice with different captured values is two
- * functions, and the same lambda object re-encoded after its captured state changed is a new
- * one, so no task ever runs a stale copy. Functions larger than {@link #MAX_CACHED_SIZE} are
- * never cached.
+ * Encodes each function object once, and gives every encoded function an id, so that a worker
+ * receives a function's bytes once and later tasks name it by id (see {@link FunctionCache}).
  *
- * <p>Encoding a lambda costs more than running a trivial task, so a function whose state cannot
- * change is encoded once per object: one whose fields (a lambda's captured values) are all final
- * and of immutable types (primitives, {@code String}, boxed primitives, enums), which includes
- * every lambda that captures nothing; or whose final fields of other types hold, at the time of
- * the submit, objects that pass the same test in turn (a wrapper such as the stream module's
- * chunk function around a lambda that captures nothing), a few levels deep. Any other function
- * is encoded at every submit.
+ * <p>Once per object: the first submit of a function object encodes it, whatever its size, and
+ * every later submit of the same object (told apart by identity, never by {@code equals}) reuses
+ * those bytes and that id. So a function is a snapshot taken at its first submit: changing what
+ * it captures afterwards does not reach the workers; a new function object does. The registry
+ * holds its function objects weakly: a function nobody else holds is forgotten with its bytes.
+ * It also bounds the bytes it keeps ({@link #maxCachedBytes}), forgetting the least recently
+ * used functions first but never the one it encoded last.
  *
- * <p>Thread-safe: {@link #encode} encodes on the caller's thread and takes the registry's locks
- * only to look things up.
+ * <p>Ids: two function objects that encode to the same bytes (a lambda made anew at each submit,
+ * capturing equal values) share an id, so the worker holds them once; this is done for functions
+ * up to {@link #MAX_CONTENT_KEYED} bytes. A larger function gets an id of its own per object.
+ *
+ * <p>A function larger than {@link #LARGE} that is encoded over and over (a new object at each
+ * submit, capturing the same large data) costs an encoding and a transfer each time: the third
+ * time, one warning goes to the pool's error log, naming its size and pointing to Full mode's
+ * {@code env}, which sends data to each worker once.
+ *
+ * <p>Thread-safe: {@link #encode} encodes on the caller's thread, outside any lock; the lookups
+ * take the registry's lock ({@code this}), or none for the function encoded last. Two threads
+ * that submit the same new function at once may both encode it; the first one stored wins.
  */
 final class FunctionRegistry {
-  /** The largest function that gets an id; larger ones travel with every task. */
-  static final int MAX_CACHED_SIZE = 64 * 1024;
+  /** The largest function whose id is found by its bytes; larger ones get an id per object. */
+  static final int MAX_CONTENT_KEYED = 64 * 1024;
+  /** Functions over this size that are encoded again and again are warned about. */
+  static final int LARGE = 1 << 20;
+  /** The encoding of a large function that triggers the warning. */
+  static final int WARN_AT = 3;
   private static final int REMEMBERED = 1024;
 
-  /** An encoded function and its id ({@link FunctionCache#UNCACHED} for a large one). */
+  /** An encoded function and its id. */
   record Encoded(long id, byte[] bytes) {}
 
-  private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Boolean.class, Byte.class, Character.class,
-      Short.class, Integer.class, Long.class, Float.class, Double.class);
-
-  /** What a class's fields say about whether its instances always encode to the same bytes. */
-  private enum Frozen {
-    /** Final fields of immutable types only. */
-    YES,
-    /** A field that is not final, or an array: no. */
-    NO,
-    /** Final fields only, some of other types: yes if the objects they hold pass the test. */
-    BY_VALUE
-  }
-
-  /** How many levels of {@link Frozen#BY_VALUE} fields are followed before giving up. */
-  private static final int MAX_DEPTH = 4;
-
-  private static final ClassValue<Frozen> FROZEN = new ClassValue<>() {
-    @Override
-    protected Frozen computeValue(Class<?> type) {
-      if (IMMUTABLE.contains(type) || type.isEnum() || Enum.class.isAssignableFrom(type)) {
-        return Frozen.YES;
-      }
-      if (type.isArray()) {
-        return Frozen.NO;
-      }
-      Frozen verdict = Frozen.YES;
-      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-        for (Field field : c.getDeclaredFields()) {
-          int mods = field.getModifiers();
-          if (Modifier.isStatic(mods)) {
-            continue;
-          }
-          Class<?> t = field.getType();
-          if (!Modifier.isFinal(mods) || t.isArray()) {
-            return Frozen.NO;
-          }
-          if (!(t.isPrimitive() || t.isEnum() || IMMUTABLE.contains(t))) {
-            verdict = Frozen.BY_VALUE;
-          }
-        }
-      }
-      return verdict;
-    }
-  };
-
-  /** The fields a {@link Frozen#BY_VALUE} class's instances are judged by; {@code null} if they cannot be read. */
-  private static final ClassValue<Field[]> VALUE_FIELDS = new ClassValue<>() {
-    @Override
-    protected Field[] computeValue(Class<?> type) {
-      java.util.List<Field> fields = new java.util.ArrayList<>();
-      for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-        for (Field field : c.getDeclaredFields()) {
-          Class<?> t = field.getType();
-          if (!Modifier.isStatic(field.getModifiers()) && !(t.isPrimitive() || t.isEnum() || IMMUTABLE.contains(t))) {
-            try {
-              field.setAccessible(true);
-            } catch (RuntimeException e) { // InaccessibleObjectException: a module that does not open it
-              return null;
-            }
-            fields.add(field);
-          }
-        }
-      }
-      return fields.toArray(new Field[0]);
-    }
-  };
-
-  /** Whether {@code value} always encodes to the same bytes, by its class and, where needed, what its fields hold. */
-  static boolean isFrozen(Object value, int depth) {
-    if (value == null) {
-      return true;
-    }
-    Frozen verdict = FROZEN.get(value.getClass());
-    if (verdict != Frozen.BY_VALUE) {
-      return verdict == Frozen.YES;
-    }
-    Field[] fields = VALUE_FIELDS.get(value.getClass());
-    if (depth == 0 || fields == null) {
-      return false;
-    }
-    for (Field field : fields) {
-      try {
-        if (!isFrozen(field.get(value), depth - 1)) {
-          return false;
-        }
-      } catch (IllegalAccessException e) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The last frozen function encoded: a loop that submits one function hits this, with no lock. */
-  private record Last(Object function, Encoded encoded) {}
+  /** The last function encoded, held weakly: a loop that submits one function hits this, with no lock. */
+  private record Last(WeakReference<Object> function, Encoded encoded) {}
 
   private final Codec codec;
-  private final Map<Object, Encoded> frozen = Collections.synchronizedMap(new WeakHashMap<>());
+  private final long maxCachedBytes;
+  private final Consumer<String> warn;
   private volatile Last last;
-  private final Map<Key, Long> ids = new LinkedHashMap<>(64, 0.75f, true) {
+  private final ReferenceQueue<Object> forgotten = new ReferenceQueue<>();
+  /** By function object, least recently used first. Guarded by {@code this}. */
+  private final LinkedHashMap<ObjectKey, Encoded> byObject = new LinkedHashMap<>(64, 0.75f, true);
+  private long cachedBytes;
+  /** Ids of small functions by their bytes. Guarded by {@code this}. */
+  private final Map<BytesKey, Long> ids = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<BytesKey, Long> eldest) {
       return size() > REMEMBERED;
     }
   };
   private long nextId = 1;
+  private int largeEncodings;
+  private long encodings;
 
-  FunctionRegistry(Codec codec) {
+  /**
+   * Creates a registry.
+   *
+   * @param codec the pool's codec
+   * @param maxCachedBytes the most bytes of encoded functions kept (the last one is kept whatever its size)
+   * @param warn where the warning about a large function encoded again and again goes
+   */
+  FunctionRegistry(Codec codec, long maxCachedBytes, Consumer<String> warn) {
     this.codec = codec;
+    this.maxCachedBytes = maxCachedBytes;
+    this.warn = warn;
   }
 
-  /** Encodes a function and finds its id; throws the codec's exception if it cannot be encoded. */
+  /** A registry with the default byte bound: a quarter of the heap, at least 32 MiB; warnings dropped. */
+  FunctionRegistry(Codec codec) {
+    this(codec, defaultMaxCachedBytes(), message -> { });
+  }
+
+  /**
+   * Returns the default bound of the encoded functions kept: a quarter of this JVM's largest
+   * heap, at least 32 MiB.
+   *
+   * @return the bound, in bytes
+   */
+  static long defaultMaxCachedBytes() {
+    return Math.max(32L << 20, Runtime.getRuntime().maxMemory() / 4);
+  }
+
+  /** Encodes a function, or finds it encoded; throws the codec's exception if it cannot be encoded. */
   Encoded encode(Object function) {
     Last recent = last;
-    if (recent != null && recent.function() == function) {
+    if (recent != null && recent.function().get() == function) {
       return recent.encoded();
     }
-    if (isFrozen(function, MAX_DEPTH)) {
-      Encoded known = frozen.get(function);
-      if (known == null) {
-        known = encodeNow(function);
-        frozen.put(function, known);
-      }
-      last = new Last(function, known);
-      return known;
+    Encoded known;
+    synchronized (this) {
+      expunge();
+      known = byObject.get(new ObjectKey(function, null));
     }
-    return encodeNow(function);
+    if (known == null) {
+      known = encodeNow(function);
+      synchronized (this) {
+        Encoded raced = byObject.putIfAbsent(new ObjectKey(function, forgotten), known);
+        if (raced != null) {
+          known = raced;
+        } else {
+          cachedBytes += known.bytes().length;
+          trim();
+        }
+      }
+    }
+    last = new Last(new WeakReference<>(function), known);
+    return known;
+  }
+
+  /**
+   * Returns how many times this registry has run the codec on a function.
+   *
+   * @return the number of encodings
+   */
+  synchronized long encodings() {
+    return encodings;
   }
 
   private Encoded encodeNow(Object function) {
     byte[] bytes = codec.encode(function);
-    if (bytes.length > MAX_CACHED_SIZE) {
-      return new Encoded(FunctionCache.UNCACHED, bytes);
-    }
-    Key key = new Key(bytes);
-    synchronized (ids) {
-      Long id = ids.get(key);
-      if (id == null) {
-        id = nextId++;
-        ids.put(key, id);
+    int warnNow = 0;
+    Encoded encoded;
+    synchronized (this) {
+      encodings++;
+      if (bytes.length > MAX_CONTENT_KEYED) {
+        encoded = new Encoded(nextId++, bytes);
+        if (bytes.length > LARGE && ++largeEncodings == WARN_AT) {
+          warnNow = bytes.length;
+        }
+      } else {
+        BytesKey key = new BytesKey(bytes);
+        Long id = ids.get(key);
+        if (id == null) {
+          id = nextId++;
+          ids.put(key, id);
+        }
+        encoded = new Encoded(id, bytes);
       }
-      return new Encoded(id, bytes);
+    }
+    if (warnNow > 0) {
+      warn.accept("a function of " + mib(warnNow) + " (" + function.getClass().getName() + ") has been encoded"
+          + " and sent to the workers " + WARN_AT + " times, as a new function object each time (a lambda made"
+          + " at each submit, or a new iteration): each costs an encoding and a transfer to every worker. A"
+          + " function is encoded once per object: submit the same object again, or pass the large data once"
+          + " per worker as Full mode's env (FullPool.create(nproc, serv, env, ...)) and read it there. This"
+          + " warning is given once per pool.");
+    }
+    return encoded;
+  }
+
+  private static String mib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+  }
+
+  /** Drops the entries of collected functions. Under the lock. */
+  private void expunge() {
+    for (Object ref = forgotten.poll(); ref != null; ref = forgotten.poll()) {
+      Encoded gone = byObject.remove((ObjectKey) ref);
+      if (gone != null) {
+        cachedBytes -= gone.bytes().length;
+      }
+    }
+  }
+
+  /** Forgets the least recently used functions while over the bound, keeping the newest. Under the lock. */
+  private void trim() {
+    Iterator<Map.Entry<ObjectKey, Encoded>> it = byObject.entrySet().iterator();
+    while (cachedBytes > maxCachedBytes && byObject.size() > 1 && it.hasNext()) {
+      cachedBytes -= it.next().getValue().bytes().length;
+      it.remove();
+    }
+  }
+
+  /** A function object as a key: by identity, held weakly. */
+  private static final class ObjectKey extends WeakReference<Object> {
+    private final int hash;
+
+    ObjectKey(Object function, ReferenceQueue<Object> queue) {
+      super(function, queue);
+      this.hash = System.identityHashCode(function);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      if (!(o instanceof ObjectKey k) || k.hash != hash) {
+        return false;
+      }
+      Object referent = get();
+      return referent != null && referent == k.get();
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
     }
   }
 
   /** Byte content as a map key. */
-  private static final class Key {
+  private static final class BytesKey {
     private final byte[] bytes;
     private final int hash;
 
-    Key(byte[] bytes) {
+    BytesKey(byte[] bytes) {
       this.bytes = bytes;
       this.hash = Arrays.hashCode(bytes);
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+      return o instanceof BytesKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
     }
 
     @Override

@@ -26,6 +26,8 @@ final class PendingTask {
 
   /** The slot of the worker that holds it, or -1 while it is queued or done. */
   int lane = -1;
+  /** What it counts in its lane's bytes (its argument's length when sent), for pipelineBytes. */
+  long laneBytes;
   /** Whether the worker is taken to have started it: it reached the head of the worker's queue. */
   boolean started;
   /** Whether its caller cancelled it while a worker held it: it is stopping, and its outcome is dropped. */

@@ -105,8 +105,9 @@ public final class PoolEngine {
     this.initBytes = initBytes;
     this.envBytes = envBytes;
     this.launcher = launcher;
-    this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize());
     this.hooks = new UserHooks(config);
+    this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize(),
+        message -> hooks.error("pool " + config.name() + ": " + message));
     this.outcomes = new Outcomes(config.codec(), hooks);
     this.service = new ServiceBridge(serv, config.codec(), config.maxMessageSize());
     this.timer = new ScheduledThreadPoolExecutor(1, CallbackRunner.daemonThreads(config.name() + "-timer-"));
@@ -116,7 +117,8 @@ public final class PoolEngine {
     for (int i = 0; i < nproc; i++) {
       firstStarts.add(new CompletableFuture<>());
     }
-    this.dispatcher = new Dispatcher(nproc, config.pipelineDepth(), config.maxTasksPerWorker(), new DispatchActions(this));
+    this.dispatcher = new Dispatcher(nproc, config.pipelineDepth(), config.pipelineBytes(), config.maxTasksPerWorker(),
+        new DispatchActions(this));
     this.supervisor = new Supervisor<>(nproc, Scheduler.onThread(timer).around(this::runLocked), new SupervisionActions(this),
         this::needsWorkers, config.respawn(), config.startupTimeout());
   }

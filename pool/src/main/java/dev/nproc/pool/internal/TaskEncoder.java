@@ -6,7 +6,7 @@ import dev.nproc.core.internal.wire.FrameWriter;
 
 /**
  * What a caller's thread does for a task before it is queued: encodes its function (once per
- * function object where it can, {@link FunctionRegistry}) and its argument, and checks that both
+ * function object, {@link FunctionRegistry}) and its argument, and checks that both
  * fit in a frame. A failure here is the caller's: an {@link IllegalArgumentException} that names
  * what cannot travel. The outcome's twin is {@link Outcomes}.
  *
@@ -20,8 +20,8 @@ final class TaskEncoder {
   private final Codec codec;
   private final int maxMessageSize;
 
-  TaskEncoder(Codec codec, int maxMessageSize) {
-    this.functions = new FunctionRegistry(codec);
+  TaskEncoder(Codec codec, int maxMessageSize, java.util.function.Consumer<String> warn) {
+    this.functions = new FunctionRegistry(codec, FunctionRegistry.defaultMaxCachedBytes(), warn);
     this.codec = codec;
     this.maxMessageSize = maxMessageSize;
   }

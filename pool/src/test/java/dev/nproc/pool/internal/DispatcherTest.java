@@ -130,6 +130,61 @@ class DispatcherTest {
     assertThat(taken("send")).containsExactly("send 0 4", "send 0 5", "send 0 6");
   }
 
+  private PendingTask sized(long id, int bytes) {
+    PendingTask t = new PendingTask(id, new FunctionRegistry.Encoded(F, new byte[] {1, 2, 3}), new byte[bytes], false,
+        Delivery.AS_VALUE);
+    tasks.put(id, t);
+    return t;
+  }
+
+  @Test
+  void submit_largeArguments_laneHoldsNoMoreThanPipelineBytes() {
+    Dispatcher d = new Dispatcher(1, 8, 3000, 0, recorder);
+    d.open(0);
+    for (long id = 1; id <= 6; id++) {
+      d.submit(sized(id, 1000));
+    }
+    assertThat(taken("send")).containsExactly("send 0 1 +f", "send 0 2", "send 0 3"); // 3,000 bytes, depth 8
+    assertThat(d.queued()).isEqualTo(3);
+    d.finished(0, 1);
+    assertThat(taken("send")).containsExactly("send 0 4");
+    d.finished(0, 2);
+    d.finished(0, 3);
+    d.finished(0, 4);
+    assertThat(taken("send")).containsExactly("send 0 5", "send 0 6");
+  }
+
+  @Test
+  void submit_argumentLargerThanPipelineBytes_goesAloneToAnEmptyLane() {
+    Dispatcher d = new Dispatcher(1, 8, 1024, 0, recorder);
+    d.open(0);
+    d.submit(sized(1, 10));
+    d.submit(sized(2, 5000));
+    d.submit(sized(3, 10));
+    assertThat(taken("send")).containsExactly("send 0 1 +f");
+    d.finished(0, 1);
+    assertThat(taken("send")).containsExactly("send 0 2"); // alone, though over the bound
+    d.finished(0, 2);
+    assertThat(taken("send")).containsExactly("send 0 3");
+    assertThat(d.hasWork()).isTrue();
+    d.finished(0, 3);
+    assertThat(d.hasWork()).isFalse();
+  }
+
+  @Test
+  void lost_laneWithLargeTasks_bytesFreedForTheReplacement() {
+    Dispatcher d = new Dispatcher(1, 8, 2000, 0, recorder);
+    d.open(0);
+    for (long id = 1; id <= 3; id++) {
+      d.submit(sized(id, 1000));
+    }
+    assertThat(taken("send")).hasSize(2);
+    d.lost(0);
+    take();
+    d.open(0);
+    assertThat(taken("send")).containsExactly("send 0 2 +f", "send 0 3"); // task 1 failed with the worker
+  }
+
   @Test
   void submit_idleLanesTie_theStartRotatesOverTheSlots() {
     Dispatcher d = dispatcher(3, 2, 0);

@@ -4,39 +4,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nproc.core.Codec;
 import dev.nproc.core.SerializableFunction;
-import dev.nproc.core.internal.wire.FunctionCache;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FunctionRegistryTest {
-  private final FunctionRegistry registry = new FunctionRegistry(Codec.fst());
+  private final List<String> warnings = new ArrayList<>();
+  private final FunctionRegistry registry = new FunctionRegistry(Codec.fst(), 64L << 20, warnings::add);
 
   enum Mode { UP }
 
   @Test
-  void encode_lambdaWithImmutableCaptures_encodedOnceForThatObject() {
+  void encode_sameObject_encodedOnce() {
     int n = 3;
     String s = "x";
     Mode m = Mode.UP;
     SerializableFunction<Integer, String> f = x -> s + (x + n) + m;
     FunctionRegistry.Encoded first = registry.encode(f);
-    assertThat(registry.encode(f)).isSameAs(first);
     SerializableFunction<Integer, Integer> none = x -> x;
+    registry.encode(none); // another function in between
+    assertThat(registry.encode(f)).isSameAs(first);
     assertThat(registry.encode(none)).isSameAs(registry.encode(none));
+    assertThat(registry.encodings()).isEqualTo(2);
   }
 
   @Test
-  void encode_lambdaWithMutableCapture_reencodedAndSeesTheChange() {
+  void encode_sameObjectAfterItsCaptureChanged_keepsTheFirstSnapshot() {
     int[] box = {1};
     SerializableFunction<Integer, Integer> f = x -> x + box[0];
     FunctionRegistry.Encoded first = registry.encode(f);
-    FunctionRegistry.Encoded again = registry.encode(f);
-    assertThat(again).isNotSameAs(first);
-    assertThat(again.id()).isEqualTo(first.id()); // same bytes, same id
     box[0] = 2;
-    FunctionRegistry.Encoded changed = registry.encode(f);
-    assertThat(changed.bytes()).isNotEqualTo(first.bytes());
-    assertThat(changed.id()).isNotEqualTo(first.id());
+    assertThat(registry.encode(f)).isSameAs(first);
+    SerializableFunction<Integer, Integer> g = x -> x + box[0]; // a new object sees the change
+    assertThat(registry.encode(g).bytes()).isNotEqualTo(first.bytes());
+    assertThat(registry.encode(g).id()).isNotEqualTo(first.id());
   }
 
   private static SerializableFunction<Integer, Integer> adder(List<String> words) {
@@ -44,66 +45,57 @@ class FunctionRegistryTest {
   }
 
   @Test
-  void encode_twoEqualFunctionsFromDifferentObjects_shareAnId() {
+  void encode_twoEqualSmallFunctionsFromDifferentObjects_shareAnId() {
     SerializableFunction<Integer, Integer> f = adder(List.of("same"));
     SerializableFunction<Integer, Integer> g = adder(List.of("same"));
     assertThat(f).isNotSameAs(g);
-    assertThat(registry.encode(f).id()).isEqualTo(registry.encode(g).id()).isNotEqualTo(FunctionCache.UNCACHED);
+    assertThat(registry.encode(f).id()).isEqualTo(registry.encode(g).id());
     assertThat(registry.encode(adder(List.of("other"))).id()).isNotEqualTo(registry.encode(f).id());
   }
 
-  @Test
-  void encode_largeFunction_neverCached() {
-    byte[] big = new byte[FunctionRegistry.MAX_CACHED_SIZE + 1];
-    SerializableFunction<Integer, Integer> f = x -> x + big.length;
-    assertThat(registry.encode(f).id()).isEqualTo(FunctionCache.UNCACHED);
+  private static SerializableFunction<Integer, Integer> reading(byte[] table) {
+    return x -> x + table[x];
   }
 
-  /** A function wrapping another, as the stream module's chunk function wraps the user's. */
-  static final class Wrapper implements SerializableFunction<Integer, Integer> {
-    private static final long serialVersionUID = 1L;
-    private final SerializableFunction<Integer, Integer> inner;
-
-    Wrapper(SerializableFunction<Integer, Integer> inner) {
-      this.inner = inner;
+  @Test
+  void encode_largeFunctionManyTimes_encodedOnceAndNoWarning() {
+    byte[] big = new byte[16 << 20];
+    SerializableFunction<Integer, Integer> f = reading(big);
+    SerializableFunction<Integer, Integer> other = adder(List.of());
+    FunctionRegistry.Encoded first = registry.encode(f);
+    for (int i = 0; i < 100; i++) {
+      registry.encode(i % 2 == 0 ? f : other); // the last-used shortcut missed half the time
+      assertThat(registry.encode(f)).isSameAs(first);
     }
+    assertThat(first.bytes().length).isGreaterThan(16 << 20);
+    assertThat(registry.encodings()).isEqualTo(2);
+    assertThat(warnings).isEmpty();
+  }
 
-    @Override
-    public Integer apply(Integer x) throws Exception {
-      return inner.apply(x);
+  @Test
+  void encode_newLargeObjectAtEachSubmit_ownIdsAndOneWarning() {
+    byte[] big = new byte[FunctionRegistry.LARGE + 1];
+    FunctionRegistry.Encoded first = registry.encode(reading(big));
+    FunctionRegistry.Encoded second = registry.encode(reading(big));
+    assertThat(second.id()).isNotEqualTo(first.id()); // large: no lookup by content
+    for (int i = 0; i < 5; i++) {
+      registry.encode(reading(big));
     }
+    assertThat(registry.encodings()).isEqualTo(7);
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).contains("1.0 MiB").contains("env").contains("once per object");
   }
 
   @Test
-  void encode_wrapperAroundFrozenLambda_encodedOnceForThatObject() {
-    int n = 3;
-    Wrapper w = new Wrapper(x -> x + n);
-    FunctionRegistry.Encoded first = registry.encode(w);
-    assertThat(registry.encode(w)).isSameAs(first);
-    SerializableFunction<Integer, Integer> other = x -> x;
-    registry.encode(other); // another function in between
-    assertThat(registry.encode(w)).isSameAs(first);
-    assertThat(registry.encode(new Wrapper(new Wrapper(x -> x)))).isNotNull();
-  }
-
-  @Test
-  void encode_wrapperAroundMutableCapture_reencodedAndSeesTheChange() {
-    int[] box = {1};
-    Wrapper w = new Wrapper(x -> x + box[0]);
-    FunctionRegistry.Encoded first = registry.encode(w);
-    assertThat(registry.encode(w)).isNotSameAs(first);
-    box[0] = 2;
-    assertThat(registry.encode(w).id()).isNotEqualTo(first.id());
-  }
-
-  @Test
-  void isFrozen_deepOrMutableValues_judgedByWhatTheFieldsHold() {
-    SerializableFunction<Integer, Integer> leaf = x -> x;
-    assertThat(FunctionRegistry.isFrozen(new Wrapper(leaf), 4)).isTrue();
-    Wrapper deep = new Wrapper(new Wrapper(new Wrapper(new Wrapper(new Wrapper(leaf)))));
-    assertThat(FunctionRegistry.isFrozen(deep, 4)).isFalse(); // deeper than followed: encoded every time
-    List<String> mutable = new java.util.ArrayList<>(List.of("a"));
-    assertThat(FunctionRegistry.isFrozen(adder(mutable), 4)).isFalse();
-    assertThat(FunctionRegistry.isFrozen(new Wrapper(null), 4)).isTrue();
+  void encode_overTheByteBound_forgetsTheLeastRecentlyUsedButNotTheNewest() {
+    FunctionRegistry small = new FunctionRegistry(Codec.fst(), 1024, warnings::add);
+    SerializableFunction<Integer, Integer> f = reading(new byte[4096]);
+    SerializableFunction<Integer, Integer> g = reading(new byte[4097]);
+    FunctionRegistry.Encoded first = small.encode(f);
+    small.encode(g);
+    small.encode(g);
+    assertThat(small.encodings()).isEqualTo(2); // g, the newest, is kept though over the bound
+    assertThat(small.encode(f).bytes()).isEqualTo(first.bytes());
+    assertThat(small.encodings()).isEqualTo(3); // f was forgotten
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -56,6 +57,14 @@ public final class ChunkPipeline<A, B> {
    * window was last topped up). In ordered mode the reorder buffer holds only outstanding chunks,
    * so it is inside the same bound.
    *
+   * The byte window: besides counting chunks, the consuming thread stops topping up while the
+   * estimated bytes outstanding (heldBytes: a chunk's elements while it is in the pool, its
+   * results once back, until handed over) reach windowBytes; one chunk is always let through.
+   * heldBytes is an AtomicLong because a callback thread swaps a chunk's elements for its results
+   * when the chunk completes; the consuming thread adds a chunk's elements when it submits it and
+   * removes its results when it takes it. A chunk whose submit throws is never counted back out,
+   * but then the pipeline stops anyway.
+   *
    * Backpressure: when the window is full, or the input is exhausted with chunks still out, the
    * consuming thread blocks in completions.take() until a callback thread adds a chunk; there is
    * no polling and no spinning. When it is idle, g is not running, and when g is slow, the
@@ -74,12 +83,13 @@ public final class ChunkPipeline<A, B> {
    * A chunk whose task has ended, successfully or not; built on a callback thread. {@code result}
    * is the worker's answer in the wire form of {@link ChunkResult#read}.
    */
-  private record Done(long seq, long firstPosition, int size, Object result, Throwable failure) {}
+  private record Done(long seq, long firstPosition, int size, Object result, Throwable failure, long bytes) {}
 
   private final Iterator<A> input;
   private final Function<ArrayList<A>, CompletableFuture<Object>> submit;
   private final int granularity;
   private final int window;
+  private final long windowBytes;
   private final boolean ordered;
   private final Consumer<String> errorLog;
   private final Consumer<IterProgress> progress;
@@ -89,6 +99,12 @@ public final class ChunkPipeline<A, B> {
   /** The futures of the chunks in the pool, by sequence number, until their result is taken. */
   private final Map<Long, CompletableFuture<Object>> inPool = new ConcurrentHashMap<>();
   private final Map<Long, Done> reorder = new HashMap<>();
+  /**
+   * The estimated bytes of the chunks outstanding ({@link ByteEstimate}): a chunk's elements
+   * while it is in the pool, then its results until they are handed over. Callback threads swap
+   * a chunk's elements for its results; the consuming thread adds elements and removes results.
+   */
+  private final AtomicLong heldBytes = new AtomicLong();
   private final long startNanos = System.nanoTime();
   private long nextSeq;
   private long nextToDeliver;
@@ -108,13 +124,15 @@ public final class ChunkPipeline<A, B> {
    *     {@link TaskFailedException} (or is cancelled) when the chunk is lost
    * @param granularity elements per chunk, at least 1
    * @param window the most chunks outstanding at once, at least 1
+   * @param windowBytes the most estimated bytes of elements and results outstanding before no
+   *     more input is pulled (one chunk is always let through)
    * @param ordered whether to return chunks in input order
    * @param errorLog where failures are reported
    * @param progress the progress callback, or {@code null}
    * @param what a name for messages, such as {@code "iterStream"}
    */
   public ChunkPipeline(Iterator<A> input, Function<ArrayList<A>, CompletableFuture<Object>> submit,
-                       int granularity, int window, boolean ordered, Consumer<String> errorLog,
+                       int granularity, int window, long windowBytes, boolean ordered, Consumer<String> errorLog,
                        Consumer<IterProgress> progress, String what) {
     if (granularity < 1 || window < 1) {
       throw new IllegalArgumentException("granularity and window must be at least 1");
@@ -123,6 +141,7 @@ public final class ChunkPipeline<A, B> {
     this.submit = submit;
     this.granularity = granularity;
     this.window = window;
+    this.windowBytes = windowBytes;
     this.ordered = ordered;
     this.errorLog = errorLog;
     this.progress = progress;
@@ -172,12 +191,13 @@ public final class ChunkPipeline<A, B> {
     }
     inPool.remove(d.seq);
     outstanding--;
+    heldBytes.addAndGet(-d.bytes);
     return decode(d);
   }
 
   /** Pulls and submits chunks until the window is full or the input is exhausted. */
   private void fill() {
-    while (outstanding < window && !inputExhausted) {
+    while (outstanding < window && !inputExhausted && (outstanding == 0 || heldBytes.get() < windowBytes)) {
       ArrayList<A> chunk = new ArrayList<>(Math.min(granularity, 1024));
       long first = position;
       while (chunk.size() < granularity && input.hasNext()) {
@@ -192,10 +212,16 @@ public final class ChunkPipeline<A, B> {
       }
       long seq = nextSeq++;
       int size = chunk.size();
+      long sent = ByteEstimate.ofAll(chunk);
+      heldBytes.addAndGet(sent);
       CompletableFuture<Object> future = submit.apply(chunk);
       inPool.put(seq, future);
       outstanding++;
-      future.whenComplete((r, e) -> completions.add(new Done(seq, first, size, r, e)));
+      future.whenComplete((r, e) -> {
+        long back = r instanceof ChunkResult result ? result.estimatedBytes() : ByteEstimate.of(r);
+        heldBytes.addAndGet(back - sent);
+        completions.add(new Done(seq, first, size, r, e, back));
+      });
     }
   }
 

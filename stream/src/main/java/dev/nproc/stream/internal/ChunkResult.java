@@ -8,8 +8,10 @@ import java.util.ArrayList;
  * of its exception.
  *
  * <p>On the wire a chunk in which no element failed, the common case, is just the
- * {@code ArrayList} of its values, which the default codec writes directly, without FST; only a
- * chunk with a failed element travels as a {@code ChunkResult}. {@link #wire} makes that choice
+ * {@code ArrayList} of its values, which the default codec writes directly, without FST; a chunk
+ * of one element whose result is a {@code byte[]} is that array alone, which the pool sends as
+ * it is, without the codec or a copy; only a chunk with a failed element travels as a
+ * {@code ChunkResult}. {@link #wire} makes that choice
  * in the worker and {@link #read} undoes it in the master; nothing else needs to know.
  *
  * <p>Not thread-safe, but only ever handed from the worker to the master and then read by one
@@ -29,14 +31,17 @@ public final class ChunkResult implements Serializable {
   }
 
   /**
-   * Returns what a worker sends for a chunk: {@code values} itself when no element failed,
-   * else a {@code ChunkResult} holding both.
+   * Returns what a worker sends for a chunk: its one {@code byte[]} result alone, or
+   * {@code values} itself when no element failed, else a {@code ChunkResult} holding both.
    *
    * @param values each element's result, {@code null} for one that failed
    * @param errors each failed element's exception as text, or {@code null} if none failed
    * @return the chunk's outcome in its wire form
    */
   static Object wire(ArrayList<Object> values, String[] errors) {
+    if (errors == null && values.size() == 1 && values.get(0) instanceof byte[] bytes) {
+      return bytes; // travels as it is, without the codec or a copy
+    }
     return errors == null ? values : new ChunkResult(values, errors);
   }
 
@@ -47,6 +52,11 @@ public final class ChunkResult implements Serializable {
    * @return the outcome, or {@code null} if {@code wire} is not one
    */
   static ChunkResult read(Object wire) {
+    if (wire instanceof byte[] bytes) {
+      ArrayList<Object> values = new ArrayList<>(1);
+      values.add(bytes);
+      return new ChunkResult(values, null);
+    }
     if (wire instanceof ArrayList<?> values) {
       return new ChunkResult(values, null);
     }
@@ -74,6 +84,21 @@ public final class ChunkResult implements Serializable {
    */
   public Object value(int i) {
     return values.get(i);
+  }
+
+  /**
+   * Returns an estimate of the bytes its values and error texts take ({@link ByteEstimate}).
+   *
+   * @return the estimate
+   */
+  long estimatedBytes() {
+    long bytes = ByteEstimate.ofAll(values);
+    if (errors != null) {
+      for (String e : errors) {
+        bytes += e == null ? 0 : e.length();
+      }
+    }
+    return bytes;
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.nproc.stream.internal;
 
+import dev.nproc.core.internal.codec.TravelRule;
 import java.io.PrintWriter;
-import java.io.Serializable;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +22,20 @@ final class ChunkRunner {
   private ChunkRunner() {}
 
   /**
+   * Returns a chunk's elements from the task's argument, in the form
+   * {@link ChunkFunction#argument} gives it: a list, or one {@code byte[]} alone.
+   */
+  @SuppressWarnings("unchecked")
+  static <A> List<A> elements(Object argument) {
+    if (argument instanceof byte[]) {
+      List<Object> one = new ArrayList<>(1);
+      one.add(argument);
+      return (List<A>) one;
+    }
+    return (List<A>) argument;
+  }
+
+  /**
    * Runs each element of a chunk.
    *
    * @return the chunk's outcome in its wire form, see {@link ChunkResult#wire}
@@ -34,11 +48,12 @@ final class ChunkRunner {
       String error;
       try {
         Object v = step.apply(chunk.get(i));
-        if (v == null || v instanceof Serializable) {
+        String refusal = v == null ? null : TravelRule.refusal(v.getClass());
+        if (refusal == null) {
           values.add(v);
           continue;
         }
-        error = "the result, of " + v.getClass().getName() + ", is not Serializable";
+        error = "RESULT_NOT_SERIALIZABLE: the result cannot travel: " + refusal;
       } catch (VirtualMachineError e) {
         if (!(e instanceof StackOverflowError)) {
           throw e; // out of memory or worse: let the worker's own handling deal with it

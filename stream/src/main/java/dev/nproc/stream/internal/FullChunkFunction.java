@@ -2,14 +2,15 @@ package dev.nproc.stream.internal;
 
 import dev.nproc.core.FullFunction;
 import dev.nproc.core.Service;
-import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The task sent for every chunk of a Full-mode iteration: applies the user's function, with the
  * worker's service and environment, to each element of the chunk, in order. One instance per
  * iteration, so it travels to each worker once. Its result is the chunk's outcome in the wire
- * form of {@link ChunkResult#read}.
+ * form of {@link ChunkResult#read}; its argument, a chunk in the form
+ * {@link ChunkFunction#argument} gives it.
  *
  * <p>Immutable; thread-safe if the user's function is.
  *
@@ -19,7 +20,7 @@ import java.util.Objects;
  * @param <A> the element type
  * @param <B> the result type
  */
-public final class FullChunkFunction<Q, R, E, A, B> implements FullFunction<Q, R, E, ArrayList<A>, Object> {
+public final class FullChunkFunction<Q, R, E, A, B> implements FullFunction<Q, R, E, Object, Object> {
   private static final long serialVersionUID = 1L;
 
   /** The user's function, serialized with this wrapper. */
@@ -35,7 +36,8 @@ public final class FullChunkFunction<Q, R, E, A, B> implements FullFunction<Q, R
   }
 
   @Override
-  public Object apply(Service<Q, R> serv, E env, ArrayList<A> chunk) {
-    return ChunkRunner.run(chunk, a -> f.apply(serv, env, a));
+  public Object apply(Service<Q, R> serv, E env, Object chunk) {
+    List<A> elements = ChunkRunner.elements(chunk);
+    return ChunkRunner.run(elements, a -> f.apply(serv, env, a));
   }
 }

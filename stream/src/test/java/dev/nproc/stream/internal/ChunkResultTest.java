@@ -46,7 +46,7 @@ class ChunkResultTest {
     assertThat(back.error(0)).isNull();
     assertThat(back.error(1)).contains("ArithmeticException: zero");
     assertThat(back.value(2)).isEqualTo("v5");
-    assertThat(back.error(3)).contains("java.lang.Object").contains("not Serializable");
+    assertThat(back.error(3)).contains("java.lang.Object").contains("is not serializable");
   }
 
   @Test

@@ -64,9 +64,15 @@ public final class FrameWriter {
    */
   public int write(Message message) throws IOException {
     byte[] payload = message.payload();
+    long needed = HEADER_SIZE + (long) message.sizeHint();
+    if (needed > buffer.realCapacity()) {
+      // One allocation of the right size; growing the buffer instead would double it step by
+      // step, and Chronicle logs every such resize at INFO.
+      buffer.releaseLast();
+      buffer = Bytes.allocateElasticOnHeap((int) Math.min(needed, Integer.MAX_VALUE - 16));
+    }
     Bytes<?> b = buffer;
     b.clear();
-    b.ensureCapacity(HEADER_SIZE + message.sizeHint()); // one allocation, not a series of doublings
     b.writeShort(MARKER);
     b.writeInt(0);
     b.writeByte(message.kind().code());

@@ -5,11 +5,11 @@ import dev.nproc.core.CodecException;
 import dev.nproc.core.internal.wire.FunctionCache;
 
 /**
- * A function in the worker's cache: its bytes, decoded on first use. Used by the task thread
- * only.
+ * A function in the worker's cache: its bytes, decoded on first use, after which only the
+ * decoded function is kept. Used by the task thread only.
  */
 final class CachedFunction {
-  private final byte[] bytes;
+  private byte[] bytes;
   private final long missingId;
   private Object function;
   private CodecException error;
@@ -34,12 +34,13 @@ final class CachedFunction {
       return function;
     }
     if (error == null) {
-      if (bytes == null) {
+      if (missingId != FunctionCache.UNCACHED) {
         error = new CodecException("the worker does not hold function " + missingId
             + " (nproc's function cache is out of step: a bug)", null, null);
       } else {
         try {
           function = codec.decode(bytes, 0, bytes.length);
+          bytes = null;
           return function;
         } catch (CodecException e) {
           error = new CodecException("cannot load the task's function in the worker: " + e.getMessage(),

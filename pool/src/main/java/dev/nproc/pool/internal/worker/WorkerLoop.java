@@ -112,7 +112,7 @@ final class WorkerLoop implements WorkerInbox {
     CachedFunction function;
     if (task.function().length > 0) {
       function = new CachedFunction(task.function());
-      functions.store(task.functionId(), function);
+      functions.store(task.functionId(), function, task.function().length);
     } else {
       function = functions.lookUp(task.functionId());
       if (function == null) {
