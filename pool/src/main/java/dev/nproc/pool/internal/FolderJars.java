@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -47,8 +48,9 @@ import java.util.zip.ZipOutputStream;
  *
  * <h2>Concurrency</h2>
  * Stateless; several pools and JVMs may pack into the same folder at once. A jar is written to a
- * temporary file of a unique name and renamed into place with {@code ATOMIC_MOVE}: a reader sees
- * no jar or a whole one, and two writers of the same content write the same bytes. The jars not
+ * temporary file of a unique name, then linked to its name ({@code link(2)}, which never replaces a
+ * file; a rename where links are not supported): a reader sees no jar or a whole one, and a jar
+ * once in place is never rewritten, so its time, on which the archives are keyed, stays. The jars not
  * written longest ago are deleted beyond {@value #KEPT_JARS}, once an hour old; a worker that has a
  * jar open keeps it.
  */
@@ -132,7 +134,7 @@ final class FolderJars {
   private static String list(Path folder, List<Path> into) throws IOException {
     long bytes = 0;
     try (Stream<Path> walk = Files.walk(folder, FileVisitOption.FOLLOW_LINKS)) {
-      List<Path> all = walk.filter(p -> !p.equals(folder)).collect(Collectors.toList());
+      List<Path> all = walk.filter(p -> !p.equals(folder)).limit(MAX_FILES + 1L).collect(Collectors.toList());
       if (all.size() > MAX_FILES) {
         return "the classpath folder " + folder + " holds more than " + MAX_FILES + " files";
       }
@@ -206,7 +208,15 @@ final class FolderJars {
           zip.closeEntry();
         }
       }
-      Files.move(temp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        // link(2) never replaces: a jar another JVM put in place first (the same bytes) keeps its
+        // time, which its archive was keyed on.
+        Files.createLink(jar, temp);
+      } catch (FileAlreadyExistsException e) {
+        // written by another pool or JVM meanwhile
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.move(temp, jar, StandardCopyOption.ATOMIC_MOVE);
+      }
     } finally {
       Files.deleteIfExists(temp);
     }
