@@ -1,6 +1,7 @@
 package dev.nproc.benchmarks;
 
 import dev.nproc.pool.Pool;
+import dev.nproc.pool.PoolOptions;
 import dev.nproc.stream.IterOptions;
 import dev.nproc.stream.IterStream;
 import java.io.BufferedReader;
@@ -126,6 +127,7 @@ public final class Compare {
         new Row("round-trip", "sequential round trip, median", "us", false, 80, Double.NaN),
         new Row("ready", "pool of 2 ready", "ms", false, 150, Double.NaN),
         new Row("ready-spawn", "pool of 2 ready, vs Py spawn", "ms", false, Double.NaN, Double.NaN),
+        new Row("ready-folder", "ready, folder cp, vs Py spawn", "ms", false, Double.NaN, Double.NaN),
         new Row("submit-cold", "submit, new pool, first 50k", "tasks/s", true, Double.NaN, Double.NaN),
         new Row("iterate-1-cold", "iterate g1, new pool, first 50k", "elem/s", true, Double.NaN, Double.NaN),
         new Row("cpu-speedup", "CPU-bound speedup, 2 workers", "x", true, 1.9, Double.NaN));
@@ -160,6 +162,7 @@ public final class Compare {
     progress("nproc: pool of 2 ready");
     byKey.get("ready").nproc = medianOf(quick ? 3 : 5, Compare::nprocReadyMillis);
     byKey.get("ready-spawn").nproc = byKey.get("ready").nproc;
+    readyFromAFolder(byKey.get("ready-folder"));
     coldRowsAgain(byKey);
 
     progress("ForkJoinPool(2): all workloads");
@@ -182,6 +185,7 @@ public final class Compare {
 
     if (python != null) {
       pythonVersion = runPython(python, byKey);
+      byKey.get("ready-folder").python = byKey.get("ready-spawn").python;
     }
 
     printTable(rows, python == null ? "skipped (--no-python)" : pythonVersion, (System.nanoTime() - started) / 1e9);
@@ -276,6 +280,7 @@ public final class Compare {
     submit.fractionOfWarm = 0.5;
     iterate.fractionOfWarm = 0.5;
     byKey.get("ready-spawn").maximumTimesPython = 1.5;
+    byKey.get("ready-folder").maximumTimesPython = 2;
     progress("nproc: new pool's first 50,000 tasks (cold JVM)");
     double[] s = cold(pool -> {
       for (int i = 0; i < COLD_UNITS / 10_000; i++) {
@@ -305,6 +310,44 @@ public final class Compare {
         + " %s/s", fmt(s[0]), fmt(s[1]));
     byKey.get("iterate-1-cold").note += String.format(Locale.ROOT, "; again with this JVM warm (new workers only):"
         + " %s/s, %s/s", fmt(it[0]), fmt(it[1]));
+  }
+
+  /**
+   * The ready row with nproc's classes in a folder before the jar, as in an IDE or under
+   * {@code mvn exec}: one pool first starts and closes (so the archive exists, as on every run but
+   * the first), then the median of the same measurement as the ready row. Compared with Python's
+   * {@code spawn} figure.
+   */
+  private void readyFromAFolder(Row row) {
+    progress("nproc: pool of 2 ready, nproc's classes in a folder");
+    Path folder = null;
+    try {
+      folder = Files.createTempDirectory("nproc-compare-classes");
+      PoolOptions options = Workloads.quietOptions("compare-folder").toBuilder()
+          .classpath(StartupProfile.nprocClassesInFolder(folder)).build();
+      try (Pool first = Pool.create(2, options)) {
+        Workloads.warm(first);
+      }
+      row.nproc = medianOf(quick ? 3 : 5, () -> {
+        long t = System.nanoTime();
+        Pool pool = Pool.create(2, options);
+        Workloads.warm(pool);
+        double ms = (System.nanoTime() - t) / 1e6;
+        pool.terminate();
+        pool.whenClosed().orTimeout(30, TimeUnit.SECONDS).join();
+        return ms;
+      });
+    } catch (IOException e) {
+      row.note = "not measured: " + e;
+    } finally {
+      if (folder != null) {
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+          // a temporary folder
+        }
+      }
+    }
   }
 
   /** Times a new pool and {@code work} on it; returns units/s from before {@code Pool.create}, and from its return. */

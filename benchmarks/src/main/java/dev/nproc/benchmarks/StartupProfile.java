@@ -5,7 +5,9 @@ import dev.nproc.pool.PoolOptions;
 import dev.nproc.pool.WorkerOutput;
 import dev.nproc.stream.IterOptions;
 import dev.nproc.stream.IterStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.IntStream;
 
 /**
@@ -97,6 +101,36 @@ public final class StartupProfile {
     }
   }
 
+  /**
+   * Copies nproc's own classes ({@code dev/nproc/**}) out of the jar that holds them into
+   * {@code folder}, and returns a classpath that puts that folder before this JVM's classpath: nproc
+   * loaded from a folder, as in an IDE or under {@code mvn exec}.
+   *
+   * @param folder an empty folder
+   * @return the classpath
+   * @throws IOException if the classes cannot be copied
+   */
+  public static String nprocClassesInFolder(Path folder) throws IOException {
+    Path jar;
+    try {
+      jar = Path.of(Pool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+    try (JarFile in = new JarFile(jar.toFile())) {
+      for (JarEntry e : (Iterable<JarEntry>) in.stream()::iterator) {
+        if (e.getName().startsWith("dev/nproc/") && !e.isDirectory()) {
+          Path to = folder.resolve(e.getName());
+          Files.createDirectories(to.getParent());
+          try (InputStream bytes = in.getInputStream(e)) {
+            Files.copy(bytes, to);
+          }
+        }
+      }
+    }
+    return folder + File.pathSeparator + System.getProperty("java.class.path");
+  }
+
   private static PoolOptions options(String name) {
     PoolOptions.Builder b = PoolOptions.builder().name(name).infoLog(s -> { });
     String jvm = System.getProperty("profile.jvmArgs", "").trim();
@@ -136,7 +170,7 @@ public final class StartupProfile {
     return "worker " + pid + ": threads alive used " + total + " ms of CPU: " + String.join(", ", parts);
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static void submit(Pool pool, int n) {
     CompletableFuture<Optional<Integer>>[] fs = new CompletableFuture[n];
     for (int i = 0; i < n; i++) {

@@ -1,18 +1,14 @@
 package dev.nproc.benchmarks.jmh;
 
+import dev.nproc.benchmarks.StartupProfile;
 import dev.nproc.benchmarks.Workloads;
 import dev.nproc.pool.Pool;
 import dev.nproc.pool.PoolOptions;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,26 +57,13 @@ public class StartupBenchmark {
    * Builds the workers' classpath and lets one pool write the class-data archive.
    *
    * @throws IOException if the classes cannot be copied out of the jar
-   * @throws URISyntaxException if the jar's location is not a file
    */
   @Setup(Level.Trial)
-  public void prepare() throws IOException, URISyntaxException {
+  public void prepare() throws IOException {
     PoolOptions.Builder builder = Workloads.quietOptions("jmh-startup").toBuilder();
     if (classpath.equals("folder")) {
-      Path jar = Path.of(Pool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       folder = Files.createTempDirectory("nproc-startup-classes");
-      try (JarFile in = new JarFile(jar.toFile())) {
-        for (JarEntry e : (Iterable<JarEntry>) in.stream()::iterator) {
-          if (e.getName().startsWith("dev/nproc/") && !e.isDirectory()) {
-            Path to = folder.resolve(e.getName());
-            Files.createDirectories(to.getParent());
-            try (InputStream bytes = in.getInputStream(e)) {
-              Files.copy(bytes, to);
-            }
-          }
-        }
-      }
-      builder.classpath(folder + File.pathSeparator + System.getProperty("java.class.path"));
+      builder.classpath(StartupProfile.nprocClassesInFolder(folder));
     }
     options = builder.build();
     try (Pool first = Pool.create(2, options)) {

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * no archive; the reason is logged at DEBUG on the logger {@code dev.nproc.pool.cds}.
  * The JVM archives classes from jar files only: the classpath's folders are packed into jars named
  * after their content ({@link FolderJars}), and the workers of a pool that gets an archive start
- * from those jars. No archive is made when a folder cannot be packed, when the JDK has no base archive, when {@value #ENABLED_PROPERTY} is {@code false}, or
- * when the workers' own JVM options already choose a class-data or AOT cache setting.
+ * from those jars. No archive is made when a folder cannot be packed, when the JDK has no base
+ * archive, when {@value #ENABLED_PROPERTY} is {@code false}, or when the workers' own JVM options
+ * already choose a class-data or AOT cache setting.
  *
  * <h2>Concurrency</h2>
  * Several pools of one JVM, and several JVMs, may use the same folder at once.
