@@ -159,11 +159,11 @@ def bench_round_trip(pool, seconds):
     return statistics.median(samples) * 1e6
 
 
-def bench_ready(repeats):
+def bench_ready(repeats, ctx=multiprocessing):
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
-        pool = multiprocessing.Pool(2)
+        pool = ctx.Pool(2)
         pids = set()
         while len(pids) < 2:
             pids.update(pool.map(getpid, range(2), chunksize=1))
@@ -171,6 +171,29 @@ def bench_ready(repeats):
         pool.terminate()
         pool.join()
     return statistics.median(times) * 1e3
+
+
+def bench_ready_spawn(repeats):
+    """Pool(2) with the spawn start method (a fresh interpreter per worker, as a JVM worker is)."""
+    return bench_ready(repeats, multiprocessing.get_context("spawn"))
+
+
+def bench_cold(kind, n=50_000):
+    """A new Pool(2), created inside the timed interval, and its first n tasks (kind "submit") or
+    elements at chunksize 1 (kind "iterate-1"); returns elements/s."""
+    t = time.perf_counter()
+    with multiprocessing.Pool(2) as pool:
+        if kind == "submit":
+            for start in range(0, n, 2000):
+                results = [pool.apply_async(increment, (i,)) for i in range(start, min(n, start + 2000))]
+                for r in results:
+                    r.get()
+        else:
+            s = 0
+            for v in pool.imap_unordered(increment, range(n), 1):
+                s += v
+        elapsed = time.perf_counter() - t
+    return n / elapsed
 
 
 def bench_speedup(pool, width, height, max_iter, rows=4):
@@ -224,6 +247,17 @@ def main():
         emit("ready", bench_ready(3 if quick else 5), "ms")
     except Exception as e:
         emit("ready", None, "ms", error=repr(e))
+    print("python: ready, spawn", file=sys.stderr, flush=True)
+    try:
+        emit("ready-spawn", bench_ready_spawn(3 if quick else 5), "ms")
+    except Exception as e:
+        emit("ready-spawn", None, "ms", error=repr(e))
+    for kind in ("submit", "iterate-1"):
+        print(f"python: {kind}, new pool's first 50,000", file=sys.stderr, flush=True)
+        try:
+            emit(kind + "-cold", bench_cold(kind), "elements/s")
+        except Exception as e:
+            emit(kind + "-cold", None, "elements/s", error=repr(e))
 
 
 if __name__ == "__main__":

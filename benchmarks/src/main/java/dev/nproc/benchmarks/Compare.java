@@ -1,6 +1,7 @@
 package dev.nproc.benchmarks;
 
 import dev.nproc.pool.Pool;
+import dev.nproc.pool.PoolOptions;
 import dev.nproc.stream.IterOptions;
 import dev.nproc.stream.IterStream;
 import java.io.BufferedReader;
@@ -35,6 +36,9 @@ import java.util.stream.Stream;
  * an in-process {@code ForkJoinPool(2)} (no serialization, no pipes: the ceiling), and on Python's
  * {@code multiprocessing.Pool(2)} (the script {@code benchmarks/python/compare.py}, run as a
  * subprocess when {@code python3} is on the PATH). Prints one table with each workload's target.
+ * The cold rows, measured first, time a new pool created inside the interval and its first 50,000
+ * tasks or elements, against half of the warm rows of the same run; the ready row is also set
+ * against Python's {@code spawn} start method, a new interpreter per worker as a JVM worker is.
  *
  * <p>Run from the reactor root after {@code mvn -q -B -DskipTests package}:
  * {@code java @core/src/main/resources/dev/nproc/core/nproc.args -cp benchmarks/target/benchmarks.jar dev.nproc.benchmarks.Compare}
@@ -75,6 +79,11 @@ public final class Compare {
     Double fjp;
     Double python;
     String note = "";
+    /** For a cold row: the warm row it is compared with, and the fraction of it that is the target. */
+    Row warm;
+    double fractionOfWarm = Double.NaN;
+    /** For a time row: the target as a multiple of Python's figure (NaN: none). */
+    double maximumTimesPython = Double.NaN;
 
     Row(String key, String label, String unit, boolean higherIsBetter, double minimum, double minimumVsPython) {
       this.key = key;
@@ -119,9 +128,15 @@ public final class Compare {
         new Row("iterate-1mib", "iterate, 1 MiB elements", "MiB/s", true, 1536, 2),
         new Row("round-trip", "sequential round trip, median", "us", false, 80, Double.NaN),
         new Row("ready", "pool of 2 ready", "ms", false, 150, Double.NaN),
+        new Row("ready-spawn", "pool of 2 ready, vs Py spawn", "ms", false, Double.NaN, Double.NaN),
+        new Row("ready-folder", "ready, folder cp, vs Py spawn", "ms", false, Double.NaN, Double.NaN),
+        new Row("submit-cold", "submit, new pool, first 50k", "tasks/s", true, Double.NaN, Double.NaN),
+        new Row("iterate-1-cold", "iterate g1, new pool, first 50k", "elem/s", true, Double.NaN, Double.NaN),
         new Row("cpu-speedup", "CPU-bound speedup, 2 workers", "x", true, 1.9, Double.NaN));
     Map<String, Row> byKey = new HashMap<>();
     rows.forEach(r -> byKey.put(r.key, r));
+
+    coldRows(byKey);
 
     String pythonVersion = "not run";
     progress("nproc: starting a pool of 2 workers");
@@ -150,6 +165,9 @@ public final class Compare {
     }
     progress("nproc: pool of 2 ready");
     byKey.get("ready").nproc = medianOf(quick ? 3 : 5, Compare::nprocReadyMillis);
+    byKey.get("ready-spawn").nproc = byKey.get("ready").nproc;
+    readyFromAFolder(byKey.get("ready-folder"));
+    coldRowsAgain(byKey);
 
     progress("ForkJoinPool(2): all workloads");
     ForkJoinPool fjp = new ForkJoinPool(2);
@@ -172,6 +190,7 @@ public final class Compare {
 
     if (python != null) {
       pythonVersion = runPython(python, byKey);
+      byKey.get("ready-folder").python = byKey.get("ready-spawn").python;
     }
 
     printTable(rows, python == null ? "skipped (--no-python)" : pythonVersion, (System.nanoTime() - started) / 1e9);
@@ -256,6 +275,106 @@ public final class Compare {
     pool.terminate();
     pool.whenClosed().orTimeout(30, TimeUnit.SECONDS).join();
     return ms;
+  }
+
+  // ------------------------------------------------------------------ cold rows
+
+  /** The number of tasks or elements a cold row times. */
+  private static final int COLD_UNITS = 50_000;
+
+  /**
+   * The cold rows, measured first in the run, when this JVM has not used nproc yet: a new pool,
+   * created inside the timed interval, and its first 50,000 trivial tasks (submitted in rounds of
+   * 10,000, as in the warm row) or elements at granularity 1. Their targets are half of the warm
+   * rows of the same run; the Python column times {@code Pool(2)} the same way.
+   */
+  private void coldRows(Map<String, Row> byKey) {
+    Row submit = byKey.get("submit-cold");
+    Row iterate = byKey.get("iterate-1-cold");
+    submit.warm = byKey.get("submit");
+    iterate.warm = byKey.get("iterate-1");
+    submit.fractionOfWarm = 0.5;
+    iterate.fractionOfWarm = 0.5;
+    byKey.get("ready-spawn").maximumTimesPython = 1.5;
+    byKey.get("ready-folder").maximumTimesPython = 2;
+    progress("nproc: new pool's first 50,000 tasks (cold JVM)");
+    double[] s = cold(pool -> {
+      for (int i = 0; i < COLD_UNITS / 10_000; i++) {
+        submitRound(pool, 10_000);
+      }
+    });
+    progress("nproc: new pool's first 50,000 elements at granularity 1");
+    double[] it = cold(pool -> iterateRound(pool, COLD_UNITS, 1));
+    submit.nproc = s[0];
+    iterate.nproc = it[0];
+    submit.note = String.format(Locale.ROOT, "nproc: pool created inside the interval; from the pool's creation %s/s,"
+        + " from Pool.create's return %s/s", fmt(s[0]), fmt(s[1]));
+    iterate.note = String.format(Locale.ROOT, "nproc: from the pool's creation %s/s, from Pool.create's return %s/s",
+        fmt(it[0]), fmt(it[1]));
+  }
+
+  /** The same cold measurements once this JVM is warm: only the new workers are cold. Told in the notes. */
+  private void coldRowsAgain(Map<String, Row> byKey) {
+    progress("nproc: new pool's first 50,000 tasks and elements again, this JVM warm");
+    double[] s = cold(pool -> {
+      for (int i = 0; i < COLD_UNITS / 10_000; i++) {
+        submitRound(pool, 10_000);
+      }
+    });
+    double[] it = cold(pool -> iterateRound(pool, COLD_UNITS, 1));
+    byKey.get("submit-cold").note += String.format(Locale.ROOT, "; again with this JVM warm (new workers only): %s/s,"
+        + " %s/s", fmt(s[0]), fmt(s[1]));
+    byKey.get("iterate-1-cold").note += String.format(Locale.ROOT, "; again with this JVM warm (new workers only):"
+        + " %s/s, %s/s", fmt(it[0]), fmt(it[1]));
+  }
+
+  /**
+   * The ready row with nproc's classes in a folder before the jar, as in an IDE or under
+   * {@code mvn exec}: one pool first starts and closes (so the archive exists, as on every run but
+   * the first), then the median of the same measurement as the ready row. Compared with Python's
+   * {@code spawn} figure.
+   */
+  private void readyFromAFolder(Row row) {
+    progress("nproc: pool of 2 ready, nproc's classes in a folder");
+    Path folder = null;
+    try {
+      folder = Files.createTempDirectory("nproc-compare-classes");
+      PoolOptions options = Workloads.quietOptions("compare-folder").toBuilder()
+          .classpath(StartupProfile.nprocClassesInFolder(folder)).build();
+      try (Pool first = Pool.create(2, options)) {
+        Workloads.warm(first);
+      }
+      row.nproc = medianOf(quick ? 3 : 5, () -> {
+        long t = System.nanoTime();
+        Pool pool = Pool.create(2, options);
+        Workloads.warm(pool);
+        double ms = (System.nanoTime() - t) / 1e6;
+        pool.terminate();
+        pool.whenClosed().orTimeout(30, TimeUnit.SECONDS).join();
+        return ms;
+      });
+    } catch (IOException e) {
+      row.note = "not measured: " + e;
+    } finally {
+      if (folder != null) {
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+          // a temporary folder
+        }
+      }
+    }
+  }
+
+  /** Times a new pool and {@code work} on it; returns units/s from before {@code Pool.create}, and from its return. */
+  private static double[] cold(java.util.function.Consumer<Pool> work) {
+    long t0 = System.nanoTime();
+    Pool pool = Pool.create(2, Workloads.quietOptions("compare-cold"));
+    long t1 = System.nanoTime();
+    work.accept(pool);
+    long t2 = System.nanoTime();
+    pool.close();
+    return new double[] {COLD_UNITS / ((t2 - t0) / 1e9), COLD_UNITS / ((t2 - t1) / 1e9)};
   }
 
   // ------------------------------------------------------------------ ForkJoinPool rounds
@@ -545,6 +664,12 @@ public final class Compare {
   }
 
   private static String target(Row r) {
+    if (r.warm != null) {
+      return ">= " + r.fractionOfWarm + "x the warm row";
+    }
+    if (!Double.isNaN(r.maximumTimesPython)) {
+      return "<= " + r.maximumTimesPython + "x Py (spawn)";
+    }
     String op = r.higherIsBetter ? ">= " : "<= ";
     String s = op + fmt(r.minimum) + " " + r.unit;
     if (!Double.isNaN(r.minimumVsPython)) {
@@ -556,6 +681,12 @@ public final class Compare {
   private static String verdict(Row r) {
     if (r.nproc == null) {
       return "-";
+    }
+    if (r.warm != null) {
+      return r.warm.nproc == null ? "-" : r.nproc >= r.fractionOfWarm * r.warm.nproc ? "yes" : "NO";
+    }
+    if (!Double.isNaN(r.maximumTimesPython)) {
+      return r.python == null ? "-" : r.nproc <= r.maximumTimesPython * r.python ? "yes" : "NO";
     }
     boolean own = r.higherIsBetter ? r.nproc >= r.minimum : r.nproc <= r.minimum;
     if (Double.isNaN(r.minimumVsPython)) {

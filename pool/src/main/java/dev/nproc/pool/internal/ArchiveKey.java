@@ -48,6 +48,24 @@ final class ArchiveKey {
    */
   static String describe(WorkerCommand command, Map<String, String> environment, Path workingDirectory,
                          StringBuilder k) throws IOException {
+    return describe(command, environment, workingDirectory, k, false);
+  }
+
+  /**
+   * Writes what an archive for these workers depends on into {@code k}; with {@code skipFolders},
+   * the classpath's folders are passed over instead of refused, to find out whether anything
+   * else stands in the way before they are packed into jars ({@link FolderJars}).
+   *
+   * @param command the workers' command
+   * @param environment the workers' environment
+   * @param workingDirectory the workers' folder, {@code null} for the master's
+   * @param k where to write the description
+   * @param skipFolders whether to pass over the classpath's folders
+   * @return why there can be no archive for these workers, or {@code null}
+   * @throws IOException if the workers' JDK cannot be read
+   */
+  static String describe(WorkerCommand command, Map<String, String> environment, Path workingDirectory,
+                         StringBuilder k, boolean skipFolders) throws IOException {
     k.append("nproc class-data archive 1\n");
     for (String flag : command.jvmFlags()) {
       String own = ownSharingOption(flag);
@@ -109,6 +127,9 @@ final class ArchiveKey {
         return "the classpath holds an entry that is not a path (" + entry + ")";
       }
       if (Files.isDirectory(path)) {
+        if (skipFolders) {
+          continue;
+        }
         return "the classpath holds a folder (" + path + "); the JVM archives classes from jar files only";
       }
       stamp(k.append("cp "), path);

@@ -49,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * loads its classes as usual; the JVM's CDS messages are turned off, and go to stderr anyway,
  * never to the frame stream. A folder that cannot be written, or a worker that dies, only means
  * no archive; the reason is logged at DEBUG on the logger {@code dev.nproc.pool.cds}.
- * No archive is made when the classpath holds a folder (the JVM archives classes from jar files
- * only), when the JDK has no base archive, when {@value #ENABLED_PROPERTY} is {@code false}, or
- * when the workers' own JVM options already choose a class-data or AOT cache setting.
+ * The JVM archives classes from jar files only: the classpath's folders are packed into jars named
+ * after their content ({@link FolderJars}), and the workers of a pool that gets an archive start
+ * from those jars. No archive is made when a folder cannot be packed, when the JDK has no base
+ * archive, when {@value #ENABLED_PROPERTY} is {@code false}, or when the workers' own JVM options
+ * already choose a class-data or AOT cache setting.
  *
  * <h2>Concurrency</h2>
  * Several pools of one JVM, and several JVMs, may use the same folder at once.
@@ -103,6 +105,7 @@ final class ClassDataArchive {
   private final Path archive;
   private final List<String> logFlags;
   private final Consumer<String> infoLog;
+  private final WorkerCommand command;
   private final AtomicBoolean dumpTried = new AtomicBoolean();
   private final AtomicBoolean touched = new AtomicBoolean();
 
@@ -134,8 +137,9 @@ final class ClassDataArchive {
   }
 
   private ClassDataArchive(String poolName, String disabled, Path folder, String key, int feature,
-                           Consumer<String> infoLog) {
+                           Consumer<String> infoLog, WorkerCommand command) {
     this.poolName = poolName;
+    this.command = command;
     this.disabled = disabled;
     this.folder = folder;
     this.key = key;
@@ -167,12 +171,12 @@ final class ClassDataArchive {
     String disabled;
     Path folder = null;
     String key = null;
+    WorkerCommand used = command;
     try {
-      StringBuilder k = new StringBuilder(4096);
       if (System.getProperty(ENABLED_PROPERTY, "true").equalsIgnoreCase("false")) {
         disabled = "turned off by -D" + ENABLED_PROPERTY + "=false";
       } else {
-        disabled = ArchiveKey.describe(command, environment, workingDirectory, k);
+        disabled = ArchiveKey.describe(command, environment, workingDirectory, new StringBuilder(4096), true);
       }
       if (disabled == null) {
         folder = folder();
@@ -183,14 +187,53 @@ final class ClassDataArchive {
           disabled = "the archive folder's path holds '" + File.pathSeparator + "' (" + folder + ")";
         } else {
           disabled = unsafeFolder(folder);
+        }
+      }
+      if (disabled == null) {
+        ensureFolder(folder);
+        FolderJars.Packed packed = FolderJars.pack(command.classpath(), workingDirectory, folder);
+        if (packed.refused() != null) {
+          disabled = packed.refused();
+        } else {
+          used = command.withClasspath(packed.classpath());
+          for (Path jar : packed.written()) {
+            LOG.debug("pool {}: packed a folder of the workers' classpath into {}", poolName, jar);
+          }
+          StringBuilder k = new StringBuilder(4096);
+          disabled = ArchiveKey.describe(used, environment, workingDirectory, k);
           key = ArchiveKey.name(command.feature(), k);
         }
       }
     } catch (IOException | RuntimeException e) {
-      disabled = "cannot describe the workers' JVM: " + e;
+      disabled = "cannot describe the workers' JVM or prepare its archive: " + e;
+    }
+    if (disabled != null) {
+      used = command; // the classpath changes only for workers that get an archive
     }
     return new ClassDataArchive(poolName, disabled, disabled == null ? folder : null, key, command.feature(),
-        infoLog);
+        infoLog, used);
+  }
+
+  /** Creates the archive folder, readable by its owner only, if it is missing. */
+  private static void ensureFolder(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      Files.createDirectories(folder);
+      try {
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException e) {
+        // not POSIX
+      }
+    }
+  }
+
+  /**
+   * Returns the workers' command to launch: with the classpath's folders packed into jars when
+   * the workers get an archive ({@link FolderJars}), else the command given.
+   *
+   * @return the command
+   */
+  WorkerCommand command() {
+    return command;
   }
 
   /** The archive folder: the system property, else the user's cache folder; {@code null} if there is none. */
@@ -266,14 +309,7 @@ final class ClassDataArchive {
     }
     Path temp = null;
     try {
-      if (!Files.isDirectory(folder)) {
-        Files.createDirectories(folder);
-        try {
-          Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException e) {
-          // not POSIX
-        }
-      }
+      ensureFolder(folder);
       temp = folder.resolve(key + SUFFIX + "." + ProcessHandle.current().pid() + "-"
           + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
       if (!Files.isWritable(folder)) {

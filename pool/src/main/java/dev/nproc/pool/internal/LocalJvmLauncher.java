@@ -31,10 +31,11 @@ final class LocalJvmLauncher implements WorkerLauncher {
 
   LocalJvmLauncher(EngineConfig config) {
     this.config = config;
-    this.command = new WorkerCommand(config);
-    ProcessBuilder template = builder(command.command());
-    this.classData = ClassDataArchive.forWorkers(config.name(), command, template.environment(),
+    WorkerCommand given = new WorkerCommand(config);
+    ProcessBuilder template = builder(given.command());
+    this.classData = ClassDataArchive.forWorkers(config.name(), given, template.environment(),
         config.workingDirectory(), config.infoLog());
+    this.command = classData.command(); // the classpath's folders packed into jars when there is an archive
   }
 
   private ProcessBuilder builder(List<String> cmd) {

@@ -60,6 +60,26 @@ final class WorkerCommand {
         Integer.toString(options.maxMessageSize()));
   }
 
+  private WorkerCommand(WorkerCommand base, String classpath) {
+    javaHome = base.javaHome;
+    feature = base.feature;
+    java = base.java;
+    nprocFlags = base.nprocFlags;
+    userFlags = base.userFlags;
+    this.classpath = classpath;
+    main = base.main;
+  }
+
+  /**
+   * Returns the same command with another classpath (the folders packed into jars, see {@link FolderJars}).
+   *
+   * @param newClasspath the workers' classpath
+   * @return the command
+   */
+  WorkerCommand withClasspath(String newClasspath) {
+    return newClasspath.equals(classpath) ? this : new WorkerCommand(this, newClasspath);
+  }
+
   /** @return the command with no flags of its own for the launch */
   List<String> command() {
     return command(List.of());

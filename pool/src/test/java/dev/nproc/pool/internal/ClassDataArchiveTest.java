@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The workers' class-data archive, with real worker JVMs. Surefire's classpath holds folders
- * ({@code target/classes}), which the JVM does not archive, so most tests give the workers a
- * classpath of jars: the folders of this JVM's classpath, jarred into a temporary folder.
+ * ({@code target/classes}), which the pool packs into jars of its own (tested here too); most
+ * tests give the workers a classpath of jars: the folders of this JVM's classpath, jarred into a
+ * temporary folder.
  */
 class ClassDataArchiveTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -88,6 +89,7 @@ class ClassDataArchiveTest {
   void restore() {
     System.clearProperty(ClassDataArchive.DIR_PROPERTY);
     System.clearProperty(ClassDataArchive.ENABLED_PROPERTY);
+    System.clearProperty(FolderJars.ENABLED_PROPERTY);
     await().atMost(WAIT).until(() -> newWorkers().isEmpty());
     assertThat(errors).isEmpty();
   }
@@ -199,13 +201,75 @@ class ClassDataArchiveTest {
   }
 
   @Test
-  void close_classpathWithAFolder_noArchive() throws IOException {
-    try (Pool pool = Pool.create(1, options("cds-folder").build())) {
+  void close_classpathWithAFolder_workersStartFromPackedJarsAndTheNextPoolUsesTheArchive() throws IOException {
+    // Surefire's classpath (target/classes, target/test-classes, jars) without its trailing empty
+    // entry, the current folder, which keeps the archive off.
+    String folders = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> !e.isEmpty()).collect(Collectors.joining(File.pathSeparator));
+    assertThat(folders.split(File.pathSeparator)).anyMatch(e -> Files.isDirectory(Path.of(e)));
+    PoolOptions options = options("cds-folder").classpath(folders).build();
+    Path archive = expectedArchive(options);
+    try (Pool pool = Pool.create(1, options)) {
+      List<List<String>> commands = workerCommands();
+      assertThat(commands).hasSize(1).allMatch(c -> hasFlag(c, "-XX:ArchiveClassesAtExit=" + archive));
+      String classpath = commands.get(0).get(commands.get(0).indexOf("-cp") + 1);
+      assertThat(classpath.split(File.pathSeparator)).noneMatch(e -> Files.isDirectory(Path.of(e)))
+          .anyMatch(e -> e.startsWith(cache.resolve(FolderJars.SUBFOLDER).toString()));
+      runSomeTasks(pool);
+      // A class of the test folder loads in the worker, from the packed jar, with its resources.
+      assertThat(pool.call(ClassDataArchiveTest::whereFrom, "dev/nproc/pool/internal/ClassDataArchiveTest.class"))
+          .succeedsWithin(WAIT).satisfies(where -> assertThat(where).startsWith("jar:file:" + cache));
+    }
+    assertThat(ClassDataArchive.isArchive(archive)).isTrue();
+    try (Pool pool = Pool.create(1, options)) {
+      assertThat(workerCommands()).hasSize(1).allMatch(c -> hasFlag(c, "-XX:SharedArchiveFile=" + archive));
+      runSomeTasks(pool);
+    }
+  }
+
+  /** Runs in a worker: where this class's loader finds a resource. */
+  private static String whereFrom(String resource) {
+    return String.valueOf(ClassDataArchiveTest.class.getClassLoader().getResource(resource));
+  }
+
+  @Test
+  void close_folderPackingTurnedOff_noArchive() throws IOException {
+    System.setProperty(FolderJars.ENABLED_PROPERTY, "false");
+    String folders = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> !e.isEmpty()).collect(Collectors.joining(File.pathSeparator));
+    try (Pool pool = Pool.create(1, options("cds-folder-off").classpath(folders).build())) {
       assertThat(workerCommands()).hasSize(1)
           .noneMatch(c -> hasFlag(c, "-XX:SharedArchiveFile") || hasFlag(c, "-XX:ArchiveClassesAtExit"));
       runSomeTasks(pool);
     }
     assertThat(files()).isEmpty();
+  }
+
+  @Test
+  void pack_folderChangesOrHoldsAManifest_newJarOrRefused(@TempDir Path folder) throws IOException {
+    Path classes = Files.createDirectories(folder.resolve("classes"));
+    Files.createDirectories(classes.resolve("a/b"));
+    Files.write(classes.resolve("a/b/C.class"), new byte[] {1, 2, 3});
+    String classpath = jarClasspath + File.pathSeparator + classes;
+    FolderJars.Packed first = FolderJars.pack(classpath, null, cache);
+    assertThat(first.refused()).isNull();
+    Path jar = first.written().get(0);
+    assertThat(first.classpath()).isEqualTo(jarClasspath + File.pathSeparator + jar);
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      assertThat(zip.stream().map(java.util.zip.ZipEntry::getName)).containsExactly("a/", "a/b/", "a/b/C.class");
+    }
+    assertThat(FolderJars.pack(classpath, null, cache)).satisfies(again -> {
+      assertThat(again.classpath()).isEqualTo(first.classpath());
+      assertThat(again.written()).isEmpty();
+    });
+    Files.write(classes.resolve("a/b/C.class"), new byte[] {1, 2, 3, 4});
+    assertThat(FolderJars.pack(classpath, null, cache).classpath()).isNotEqualTo(first.classpath());
+
+    Files.createDirectories(classes.resolve("META-INF"));
+    Files.writeString(classes.resolve("META-INF/MANIFEST.MF"), "Manifest-Version: 1.0\nClass-Path: other.jar\n");
+    FolderJars.Packed refused = FolderJars.pack(classpath, null, cache);
+    assertThat(refused.refused()).contains("META-INF/MANIFEST.MF");
+    assertThat(refused.classpath()).isEqualTo(classpath);
   }
 
   @Test
