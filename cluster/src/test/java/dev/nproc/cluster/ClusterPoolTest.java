@@ -1,0 +1,87 @@
+package dev.nproc.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nproc.core.TaskFailedException;
+import dev.nproc.pool.Pool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ClusterPoolTest {
+  private static TestCluster cluster;
+  private static Pool pool;
+
+  @BeforeAll
+  static void startNodes() {
+    cluster = new TestCluster("pool", 2);
+    pool = ClusterPool.connect(cluster.options().build());
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    try {
+      if (pool != null) {
+        pool.terminate();
+      }
+    } finally {
+      cluster.close();
+    }
+  }
+
+  /** Not serializable. */
+  static final class Opaque {
+    int x = 1;
+  }
+
+  @Test
+  void size_twoNodesOfOneWorker_isTwo() {
+    assertThat(pool.size()).isEqualTo(2);
+  }
+
+  @Test
+  void submit_classOnlyOnTheMaster_runsOnWorkersOfBothNodes() {
+    List<CompletableFuture<Optional<ShippedTasks.Where>>> futures = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      futures.add(pool.submit(new ShippedTasks.WhereAmI(20), i));
+    }
+    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+    List<ShippedTasks.Where> results = futures.stream().map(f -> f.join().orElseThrow()).toList();
+    assertThat(results).extracting(ShippedTasks.Where::value)
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 40).map(i -> 2 * i).boxed().toList());
+    Set<Long> nodePids = results.stream().map(ShippedTasks.Where::nodePid).collect(Collectors.toSet());
+    assertThat(nodePids).containsExactlyInAnyOrder(cluster.nodes[0].pid(), cluster.nodes[1].pid());
+  }
+
+  @Test
+  void call_functionThrows_failsWithTheRemoteException() {
+    CompletableFuture<String> f = pool.call(new ShippedTasks.Fails(), "x");
+    assertThat(f).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOfSatisfying(TaskFailedException.class, e -> {
+          assertThat(e.kind()).isEqualTo(TaskFailedException.Kind.TASK_THREW);
+          assertThat(e.remoteClassName()).isEqualTo(IllegalStateException.class.getName());
+          assertThat(e.remoteMessage()).isEqualTo("boom: x");
+        });
+  }
+
+  @Test
+  void call_lambda_returnsItsValue() {
+    assertThat(pool.call((Integer x) -> x + 1, 41)).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(42);
+  }
+
+  @Test
+  void submit_unserializableCapture_failsAtOnceNamingTheClass() {
+    Opaque notSerializable = new Opaque();
+    assertThatThrownBy(() -> pool.submit((Integer x) -> notSerializable.x + x, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Opaque.class.getName());
+  }
+}
