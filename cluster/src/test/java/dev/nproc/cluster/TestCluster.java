@@ -31,7 +31,7 @@ final class TestCluster implements AutoCloseable {
   static final String SECRET = "test-secret";
   /** What Hazelcast asks for on top of nproc's flags (else it warns at start). */
   static final List<String> HAZELCAST_FLAGS = List.of("--add-modules", "java.se",
-      "--add-opens=java.management/sun.management=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.management/sun.management=ALL-UNNAMED",
       "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
   final String clusterName;

@@ -460,7 +460,7 @@ public final class ClusterEngine {
           return;
         }
         target = best();
-        int n = Math.min(Math.min(target.free(settings.tasksPerWorker()), settings.maxBatch()), queue.size());
+        int n = batchSize(target);
         batch = new Calls.Submit(target.sessionId, n);
         for (int i = 0; i < n; i++) {
           RemoteTask t = queue.poll();
@@ -503,11 +503,24 @@ public final class ClusterEngine {
     }
   }
 
-  /** The open node with the most free slots, or null. */
+  /**
+   * The node that gets the next batch, or null: the one with the most idle workers if any has
+   * some, so that tasks spread over every node's workers first; else the one with the most room
+   * in its pipeline ({@code tasksPerWorker} per worker), to hide the network's round trip.
+   */
   @GuardedBy("lock")
   private NodeLink best() {
     NodeLink best = null;
     int most = 0;
+    for (NodeLink node : nodes.values()) {
+      if (node.idle() > most) {
+        most = node.idle();
+        best = node;
+      }
+    }
+    if (best != null) {
+      return best;
+    }
     for (NodeLink node : nodes.values()) {
       int free = node.free(settings.tasksPerWorker());
       if (free > most) {
@@ -516,6 +529,28 @@ public final class ClusterEngine {
       }
     }
     return best;
+  }
+
+  /**
+   * How many tasks the chosen node gets: as many as it has idle workers; else its room, but no
+   * more than its share of the queue among the nodes with room, so the others get theirs.
+   */
+  @GuardedBy("lock")
+  private int batchSize(NodeLink target) {
+    int n;
+    if (target.idle() > 0) {
+      n = target.idle();
+    } else {
+      int withRoom = 0;
+      for (NodeLink node : nodes.values()) {
+        if (node.free(settings.tasksPerWorker()) > 0 || node.sending) {
+          withRoom++;
+        }
+      }
+      int share = (queue.size() + withRoom - 1) / Math.max(1, withRoom);
+      n = Math.min(target.free(settings.tasksPerWorker()), Math.max(1, share));
+    }
+    return Math.min(Math.min(n, settings.maxBatch()), queue.size());
   }
 
   // ---------------------------------------------------------------- the way back

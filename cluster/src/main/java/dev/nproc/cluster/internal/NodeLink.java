@@ -53,6 +53,12 @@ final class NodeLink {
     this.sessionId = sessionId;
   }
 
+  /** Its workers with no task: the first thing routing looks at. */
+  @GuardedBy("ClusterEngine.lock")
+  int idle() {
+    return state == State.READY && !sending ? workers - inFlight.size() : 0;
+  }
+
   /** The tasks it may still take now, or 0. */
   @GuardedBy("ClusterEngine.lock")
   int free(int tasksPerWorker) {
