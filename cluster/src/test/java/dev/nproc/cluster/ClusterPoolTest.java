@@ -3,8 +3,13 @@ package dev.nproc.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nproc.core.FullFunction;
 import dev.nproc.core.TaskFailedException;
+import dev.nproc.pool.FullPool;
 import dev.nproc.pool.Pool;
+import dev.nproc.stream.IterOptions;
+import dev.nproc.stream.IterStream;
+import java.util.stream.IntStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +76,44 @@ class ClusterPoolTest {
           assertThat(e.remoteClassName()).isEqualTo(IllegalStateException.class.getName());
           assertThat(e.remoteMessage()).isEqualTo("boom: x");
         });
+  }
+
+  @Test
+  void iterStream_overTheCluster_ordered10000Elements_completeAndInOrder() {
+    List<Integer> out = new ArrayList<>();
+    IterStream.iterStream(IterOptions.builder().granularity(10).ordered(true).build(), pool, (Integer x) -> x * 3,
+        r -> out.add(r.orElseThrow()), IntStream.range(0, 10_000).boxed());
+    assertThat(out).containsExactlyElementsOf(IntStream.range(0, 10_000).map(x -> 3 * x).boxed().toList());
+    assertThat(pool.whenClosed()).isNotDone();
+  }
+
+  @Test
+  void connectFull_envOnceToEachWorker_serviceRequestsAnswered() {
+    CountedEnv.ENCODED.set(0);
+    FullPool<Integer, Integer, CountedEnv> full = ClusterPool.connectFull(cluster.options().build(),
+        (Integer q) -> CompletableFuture.completedFuture(q * 10), new CountedEnv(5));
+    try {
+      assertThat(full.size()).isEqualTo(2);
+      FullFunction<Integer, Integer, CountedEnv, Integer, CountedEnv.Seen> f = (serv, env, a) -> {
+        Thread.sleep(20);
+        ProcessHandle self = ProcessHandle.current();
+        return new CountedEnv.Seen(self.pid(), self.parent().map(ProcessHandle::pid).orElse(-1L),
+            CountedEnv.DECODED.get(), serv.request(a) + env.offset);
+      };
+      List<CompletableFuture<CountedEnv.Seen>> futures = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        futures.add(full.call(f, i));
+      }
+      List<CountedEnv.Seen> seen = futures.stream().map(CompletableFuture::join).toList();
+      assertThat(seen).extracting(CountedEnv.Seen::answer)
+          .containsExactlyElementsOf(IntStream.range(0, 30).map(i -> i * 10 + 5).boxed().toList());
+      assertThat(seen).extracting(CountedEnv.Seen::decodedInWorker).containsOnly(1);
+      assertThat(seen.stream().map(CountedEnv.Seen::nodePid).collect(Collectors.toSet()))
+          .containsExactlyInAnyOrder(cluster.nodes[0].pid(), cluster.nodes[1].pid());
+      assertThat(CountedEnv.ENCODED.get()).as("encodings of env in the master").isEqualTo(1);
+    } finally {
+      full.close();
+    }
   }
 
   @Test
