@@ -117,6 +117,24 @@ class ClusterPoolTest {
   }
 
   @Test
+  void connect_wrongSecret_failsNamingTheMismatch() {
+    ClusterOptions wrong = ClusterOptions.builder().clusterName(cluster.clusterName).addresses(cluster.addresses())
+        .secret("not-the-secret").connectTimeout(Duration.ofSeconds(20)).build();
+    assertThatThrownBy(() -> ClusterPool.connect(wrong)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("secret mismatch");
+  }
+
+  @Test
+  void connect_wrongClusterName_failsWithinConnectTimeoutNamingIt() {
+    ClusterOptions wrong = ClusterOptions.builder().clusterName("no-such-cluster").addresses(cluster.addresses())
+        .secret(TestCluster.SECRET).connectTimeout(Duration.ofSeconds(3)).build();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> ClusterPool.connect(wrong)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no-such-cluster");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
   void call_lambda_returnsItsValue() {
     assertThat(pool.call((Integer x) -> x + 1, 41)).succeedsWithin(Duration.ofSeconds(30)).isEqualTo(42);
   }
