@@ -1,6 +1,6 @@
 package dev.nproc.cluster;
 
-import dev.nproc.cluster.internal.ClusterEngine;
+import dev.nproc.cluster.internal.ClusterConnect;
 import dev.nproc.cluster.internal.MasterSettings;
 import dev.nproc.pool.FullPool;
 import dev.nproc.pool.Pool;
@@ -34,7 +34,7 @@ public final class ClusterPool {
    */
   public static Pool connect(ClusterOptions options) {
     Objects.requireNonNull(options, "options");
-    return new ClusterPoolFace<>(ClusterEngine.connect(settings(options), null, null), "ClusterPool");
+    return new ClusterPoolFace<>(ClusterConnect.connect(settings(options), null, null), "ClusterPool");
   }
 
   /**
@@ -55,7 +55,7 @@ public final class ClusterPool {
                                                         E env) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(serv, "serv");
-    return new ClusterPoolFace<>(ClusterEngine.connect(settings(options), serv, env), "ClusterFullPool");
+    return new ClusterPoolFace<>(ClusterConnect.connect(settings(options), serv, env), "ClusterFullPool");
   }
 
   private static MasterSettings settings(ClusterOptions o) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
  * java &#64;nproc.args -cp &lt;nproc-cluster and its dependencies&gt; dev.nproc.cluster.NodeMain \
  *      --cluster NAME --port 5701 --join host:port[,host:port...] --workers N \
  *      [--bind 127.0.0.1] [--secret S] [--cache-dir DIR] [--heartbeat-timeout SECONDS]
+ *      [--kubernetes-service-dns SERVICE]   (instead of --join, on Kubernetes)
  * </pre>
  * It starts an {@link NprocNode}, prints {@code nproc node ready at HOST:PORT} on standard
  * output, and runs until the JVM is told to stop (SIGTERM, Ctrl-C), when it drains its sessions
@@ -34,7 +35,8 @@ public final class NodeMain {
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("nproc node: " + e.getMessage());
       System.err.println("usage: NodeMain --cluster NAME --port 5701 [--join host:port,...] [--workers N]"
-          + " [--bind ADDRESS] [--secret S] [--cache-dir DIR] [--heartbeat-timeout SECONDS]");
+          + " [--bind ADDRESS] [--secret S] [--cache-dir DIR] [--heartbeat-timeout SECONDS]"
+          + " [--kubernetes-service-dns SERVICE]");
       System.exit(2);
       return;
     }
@@ -77,6 +79,7 @@ public final class NodeMain {
         case "--secret" -> b.secret(value);
         case "--cache-dir" -> b.cacheDirectory(Path.of(value));
         case "--heartbeat-timeout" -> b.heartbeatTimeout(Duration.ofSeconds(number(flag, value)));
+        case "--kubernetes-service-dns" -> b.kubernetesServiceDns(value);
         default -> throw new IllegalArgumentException("unknown argument " + flag);
       }
     }

@@ -23,6 +23,7 @@ public final class NodeOptions {
   private final Path cacheDirectory;
   private final String secret;
   private final Duration heartbeatTimeout;
+  private final String kubernetesServiceDns;
 
   private NodeOptions(Builder b) {
     this.clusterName = b.clusterName;
@@ -34,6 +35,7 @@ public final class NodeOptions {
     this.cacheDirectory = b.cacheDirectory;
     this.secret = b.secret;
     this.heartbeatTimeout = b.heartbeatTimeout;
+    this.kubernetesServiceDns = b.kubernetesServiceDns;
   }
 
   /**
@@ -126,6 +128,16 @@ public final class NodeOptions {
     return heartbeatTimeout;
   }
 
+  /**
+   * Returns the Kubernetes headless service whose DNS names the other nodes, or {@code null} when
+   * nodes are found through {@link #join()}.
+   *
+   * @return the service's DNS name, or {@code null}
+   */
+  public String kubernetesServiceDns() {
+    return kubernetesServiceDns;
+  }
+
   @Override
   public String toString() {
     return "NodeOptions[clusterName=" + clusterName + ", bindAddress=" + bindAddress + ", port=" + port + ", join="
@@ -150,6 +162,7 @@ public final class NodeOptions {
     private Path cacheDirectory = Path.of(System.getProperty("java.io.tmpdir"), "nproc-cluster-cache");
     private String secret = System.getenv().getOrDefault("NPROC_SECRET", "");
     private Duration heartbeatTimeout = Duration.ofSeconds(5);
+    private String kubernetesServiceDns;
 
     private Builder() {}
 
@@ -283,6 +296,23 @@ public final class NodeOptions {
         throw new IllegalArgumentException("NodeOptions.heartbeatTimeout must be at least 2 s, not " + heartbeatTimeout);
       }
       this.heartbeatTimeout = heartbeatTimeout;
+      return this;
+    }
+
+    /**
+     * Finds the other nodes through Hazelcast's Kubernetes discovery (DNS lookup of a headless
+     * service) instead of {@link #join}: for nodes run as a Kubernetes StatefulSet or Deployment.
+     * Default: not used.
+     *
+     * @param serviceDns the headless service's DNS name, such as {@code nproc.default.svc.cluster.local}
+     * @return this builder
+     */
+    public Builder kubernetesServiceDns(String serviceDns) {
+      once("kubernetesServiceDns");
+      if (serviceDns == null || serviceDns.isBlank()) {
+        throw new IllegalArgumentException("NodeOptions.kubernetesServiceDns must not be blank");
+      }
+      this.kubernetesServiceDns = serviceDns;
       return this;
     }
 

@@ -50,7 +50,8 @@ public final class NprocNode implements AutoCloseable {
     NodeRuntime runtime = new NodeRuntime(options.secret(), options.workers(), options.poolOptions(),
         options.cacheDirectory());
     HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastConfigs.member(options.clusterName(),
-        options.bindAddress(), options.port(), options.join(), options.heartbeatTimeout(), runtime));
+        options.bindAddress(), options.port(), options.join(), options.kubernetesServiceDns(), options.heartbeatTimeout(),
+        runtime));
     member.getClientService().addClientListener(new ClientListener() {
       @Override
       public void clientConnected(Client client) {

@@ -1,10 +1,7 @@
 package dev.nproc.cluster.internal;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
@@ -18,16 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 
 /**
  * The master's side of a cluster pool: a Hazelcast client, one session on each node, a bounded
@@ -80,8 +73,7 @@ public final class ClusterEngine {
   private final RemoteTasks tasks;
   private final HazelcastInstance client;
   private final IExecutorService executor;
-  private final SessionSettings session;
-  private final List<ClasspathShipper.Entry> classpath;
+  private final NodeCalls calls;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private final LongAdder completed = new LongAdder();
@@ -104,85 +96,26 @@ public final class ClusterEngine {
   @GuardedBy("lock")
   private boolean finishing;
 
-  private ClusterEngine(MasterSettings settings, RemoteTasks tasks, HazelcastInstance client, SessionSettings session,
+  ClusterEngine(MasterSettings settings, RemoteTasks tasks, HazelcastInstance client, SessionSettings session,
                         List<ClasspathShipper.Entry> classpath) {
     this.settings = settings;
     this.tasks = tasks;
     this.client = client;
     this.executor = client.getExecutorService(Protocol.EXECUTOR);
-    this.session = session;
-    this.classpath = classpath;
+    this.calls = new NodeCalls(executor, settings, session, classpath, client.getLocalEndpoint().getUuid().toString());
     this.dispatcher = new Thread(this::dispatch, settings.poolOptions().name() + "-cluster-dispatcher");
     dispatcher.setDaemon(true);
   }
 
-  /**
-   * Connects to the cluster and opens a session on every node, waiting until each is open or
-   * has failed to.
-   *
-   * @param settings the master's settings
-   * @param serv the service of Full mode, or {@code null} for a basic pool
-   * @param env the environment of Full mode
-   * @return the engine, with at least one node open
-   * @throws IllegalArgumentException if the init hook or the environment cannot be serialized
-   * @throws IllegalStateException if the cluster cannot be reached or no node takes the session
-   */
-  public static ClusterEngine connect(MasterSettings settings, Function<?, ? extends CompletionStage<?>> serv,
-                                      Object env) {
-    RemoteTasks tasks = new RemoteTasks(PoolConfigs.engineConfig(settings.poolOptions()), serv);
-    byte[] init = settings.poolOptions().init() == null ? new byte[0]
-        : tasks.encodeValue(settings.poolOptions().init(), "PoolOptions.init");
-    byte[] envBytes = serv == null ? new byte[0] : tasks.encodeValue(env, "the environment");
-    SessionSettings session = SessionSettings.of(settings.poolOptions(), settings.heartbeatTimeout().toMillis(), init,
-        envBytes, serv != null);
-    List<ClasspathShipper.Entry> classpath = settings.shipClasspath() ? ClasspathShipper.entries() : List.of();
-    HazelcastInstance client;
-    try {
-      client = HazelcastClient.newHazelcastClient(HazelcastConfigs.client(settings.clusterName(), settings.addresses(),
-          settings.connectTimeout(), settings.heartbeatTimeout()));
-    } catch (RuntimeException e) {
-      tasks.shutdown();
-      throw new IllegalStateException("cannot reach the nproc cluster '" + settings.clusterName() + "' at "
-          + settings.addresses() + " within " + settings.connectTimeout() + " (are the nodes up, with that cluster name?): "
-          + e.getMessage(), e);
-    }
-    ClusterEngine engine = new ClusterEngine(settings, tasks, client, session, classpath);
-    engine.dispatcher.start();
-    List<CompletableFuture<String>> opens = new ArrayList<>();
-    client.getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-        engine.addNode(event.getMember());
-      }
-
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        engine.memberLeft(event.getMember().getUuid());
-      }
-    });
-    for (Member m : client.getCluster().getMembers()) {
-      opens.add(engine.addNode(m));
-    }
-    List<String> errors = new ArrayList<>();
-    for (CompletableFuture<String> open : opens) {
-      String error = open.join();
-      if (error != null) {
-        errors.add(error);
-      }
-    }
-    if (engine.size() == 0) {
-      engine.terminate();
-      throw new IllegalStateException("no node of the nproc cluster '" + settings.clusterName()
-          + "' took this master: " + (errors.isEmpty() ? "the cluster has no member" : String.join("; ", errors)));
-    }
-    errors.forEach(tasks::error);
-    return engine;
+  /** Starts the dispatcher thread. */
+  void start() {
+    dispatcher.start();
   }
 
   // ---------------------------------------------------------------- nodes
 
   /** Opens a session on a member, on a thread of its own; the future holds the error, or null. */
-  private CompletableFuture<String> addNode(Member member) {
+  CompletableFuture<String> addNode(Member member) {
     NodeLink node;
     synchronized (lock) {
       NodeLink known = nodes.get(member.getUuid());
@@ -202,26 +135,14 @@ public final class ClusterEngine {
     return node.opened;
   }
 
-  /** The first exchange with a node: handshake, upload what it lacks, open the session. */
+  /** The first exchange with a node ({@link NodeCalls#open}), then its poller. */
   private String open(NodeLink node) {
-    String error;
+    String error = null;
     int workers = 0;
     try {
-      Reply hello = call(new Calls.Handshake(settings.secret(), hashes()), node,
-          settings.connectTimeout().toMillis());
-      error = hello.error();
-      if (error == null) {
-        for (String missing : hello.strings()) {
-          upload(node, missing);
-        }
-        long startup = settings.poolOptions().startupTimeout().toMillis() + settings.connectTimeout().toMillis();
-        Reply open = call(new Calls.Open(settings.secret(), node.sessionId, client.getLocalEndpoint().getUuid().toString(),
-            settings.shipClasspath() ? hashes() : new String[0], session), node, startup);
-        error = open.error();
-        workers = open.number();
-      }
+      workers = calls.open(node);
     } catch (Exception e) {
-      error = describe(e);
+      error = NodeCalls.describe(e);
     }
     List<RemoteTask> orphans;
     synchronized (lock) {
@@ -247,27 +168,8 @@ public final class ClusterEngine {
     return null;
   }
 
-  private String[] hashes() {
-    return classpath.stream().map(ClasspathShipper.Entry::hash).toArray(String[]::new);
-  }
-
-  private void upload(NodeLink node, String hash) throws Exception {
-    ClasspathShipper.Entry entry = classpath.stream().filter(e -> e.hash().equals(hash)).findFirst()
-        .orElseThrow(() -> new IllegalStateException("the node asked for an entry this master never offered: " + hash));
-    byte[] bytes = java.nio.file.Files.readAllBytes(entry.file());
-    for (int offset = 0; offset == 0 || offset < bytes.length; offset += ClasspathShipper.CHUNK) {
-      int n = Math.min(ClasspathShipper.CHUNK, bytes.length - offset);
-      byte[] chunk = java.util.Arrays.copyOfRange(bytes, offset, offset + n);
-      Reply r = call(new Calls.Upload(settings.secret(), hash, node.sessionId, offset, chunk, offset + n >= bytes.length), node,
-          settings.connectTimeout().toMillis() + 30_000);
-      if (r.error() != null) {
-        throw new IllegalStateException("uploading " + entry.origin() + ": " + r.error());
-      }
-    }
-  }
-
   /** A member left the cluster. */
-  private void memberLeft(UUID member) {
+  void memberLeft(UUID member) {
     NodeLink node;
     synchronized (lock) {
       node = nodes.get(member);
@@ -328,7 +230,7 @@ public final class ClusterEngine {
     tasks.runAll(failures);
     failNotRun(orphans, "no node is left to run it");
     if (!quiet) {
-      executor.submitToMember(new Calls.Close(node.sessionId, true), node.member); // best effort: a node that lives on
+      bestEffort(new Calls.Close(node.sessionId, true), node); // a node that lives on kills the session's workers
     }
   }
 
@@ -439,7 +341,16 @@ public final class ClusterEngine {
       maybeFinish();
     }
     if (holder != null) {
-      executor.submitToMember(new Calls.Cancel(holder.sessionId, new long[] {task.id()}), holder.member);
+      bestEffort(new Calls.Cancel(holder.sessionId, new long[] {task.id()}), holder);
+    }
+  }
+
+  /** A call whose answer nobody waits for; if it cannot be made, the node is gone or going anyway. */
+  private void bestEffort(Calls.NodeCall<Reply> call, NodeLink node) {
+    try {
+      executor.submitToMember(call, node.member);
+    } catch (RuntimeException e) {
+      // the client is shutting down, or the member has left
     }
   }
 
@@ -449,7 +360,7 @@ public final class ClusterEngine {
       NodeLink target;
       Calls.Submit batch;
       synchronized (lock) {
-        while (state != State.TERMINATED && (queue.isEmpty() || best() == null)) {
+        while (state != State.TERMINATED && (queue.isEmpty() || Routing.best(nodes.values(), settings.tasksPerWorker()) == null)) {
           try {
             lock.wait();
           } catch (InterruptedException e) {
@@ -459,8 +370,8 @@ public final class ClusterEngine {
         if (state == State.TERMINATED) {
           return;
         }
-        target = best();
-        int n = batchSize(target);
+        target = Routing.best(nodes.values(), settings.tasksPerWorker());
+        int n = Routing.batchSize(target, nodes.values(), queue.size(), settings.tasksPerWorker(), settings.maxBatch());
         batch = new Calls.Submit(target.sessionId, n);
         for (int i = 0; i < n; i++) {
           RemoteTask t = queue.poll();
@@ -478,22 +389,32 @@ public final class ClusterEngine {
         lock.notifyAll(); // room in the queue
       }
       NodeLink node = target;
-      executor.submitToMember(batch, node.member, new ExecutionCallback<Reply>() {
-        @Override
-        public void onResponse(Reply reply) {
-          sent(node);
-          if (reply.error() != null) {
-            lost(node, reply.error());
-          }
-        }
-
-        @Override
-        public void onFailure(Throwable t) {
-          sent(node);
-          lost(node, describe(t));
-        }
-      });
+      try {
+        send(batch, node);
+      } catch (RuntimeException e) { // the member is not connected, or the client is shutting down
+        sent(node);
+        lost(node, NodeCalls.describe(e));
+      }
     }
+  }
+
+  /** Sends a batch; its answer, or its failure, arrives on a Hazelcast thread. */
+  private void send(Calls.Submit batch, NodeLink node) {
+    executor.submitToMember(batch, node.member, new ExecutionCallback<Reply>() {
+      @Override
+      public void onResponse(Reply reply) {
+        sent(node);
+        if (reply.error() != null) {
+          lost(node, reply.error());
+        }
+      }
+
+      @Override
+      public void onFailure(Throwable t) {
+        sent(node);
+        lost(node, NodeCalls.describe(t));
+      }
+    });
   }
 
   private void sent(NodeLink node) {
@@ -501,56 +422,6 @@ public final class ClusterEngine {
       node.sending = false;
       lock.notifyAll();
     }
-  }
-
-  /**
-   * The node that gets the next batch, or null: the one with the most idle workers if any has
-   * some, so that tasks spread over every node's workers first; else the one with the most room
-   * in its pipeline ({@code tasksPerWorker} per worker), to hide the network's round trip.
-   */
-  @GuardedBy("lock")
-  private NodeLink best() {
-    NodeLink best = null;
-    int most = 0;
-    for (NodeLink node : nodes.values()) {
-      if (node.idle() > most) {
-        most = node.idle();
-        best = node;
-      }
-    }
-    if (best != null) {
-      return best;
-    }
-    for (NodeLink node : nodes.values()) {
-      int free = node.free(settings.tasksPerWorker());
-      if (free > most) {
-        most = free;
-        best = node;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * How many tasks the chosen node gets: as many as it has idle workers; else its room, but no
-   * more than its share of the queue among the nodes with room, so the others get theirs.
-   */
-  @GuardedBy("lock")
-  private int batchSize(NodeLink target) {
-    int n;
-    if (target.idle() > 0) {
-      n = target.idle();
-    } else {
-      int withRoom = 0;
-      for (NodeLink node : nodes.values()) {
-        if (node.free(settings.tasksPerWorker()) > 0 || node.sending) {
-          withRoom++;
-        }
-      }
-      int share = (queue.size() + withRoom - 1) / Math.max(1, withRoom);
-      n = Math.min(target.free(settings.tasksPerWorker()), Math.max(1, share));
-    }
-    return Math.min(Math.min(n, settings.maxBatch()), queue.size());
   }
 
   // ---------------------------------------------------------------- the way back
@@ -566,12 +437,12 @@ public final class ClusterEngine {
       }
       PollReply reply;
       try {
-        reply = call(new Calls.Poll(node.sessionId, POLL_MILLIS), node, wait);
+        reply = calls.call(new Calls.Poll(node.sessionId, POLL_MILLIS), node, wait);
       } catch (TimeoutException e) {
         lost(node, "no answer within the heartbeat time-out (" + settings.heartbeatTimeout() + ")");
         return;
       } catch (Exception e) {
-        lost(node, describe(e));
+        lost(node, NodeCalls.describe(e));
         return;
       }
       handle(node, reply);
@@ -595,9 +466,9 @@ public final class ClusterEngine {
       maybeFinish();
     }
     for (PollReply.Request r : reply.requests()) {
-      done.add(() -> tasks.serve(r.requestId(), r.bytes(), answer -> executor.submitToMember(
+      done.add(() -> tasks.serve(r.requestId(), r.bytes(), answer -> bestEffort(
           new Calls.Answers(node.sessionId, new long[] {answer.requestId()}, new byte[][] {answer.response()},
-              new String[] {answer.error()}), node.member)));
+              new String[] {answer.error()}), node)));
     }
     tasks.runAll(done);
     if (reply.finished()) {
@@ -752,19 +623,5 @@ public final class ClusterEngine {
     return settings.poolOptions().name();
   }
 
-  // ---------------------------------------------------------------- calls
 
-  private <T> T call(Callable<T> call, NodeLink node, long timeoutMillis) throws Exception {
-    java.util.concurrent.Future<T> f = executor.submitToMember(call, node.member);
-    try {
-      return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
-    }
-  }
-
-  private static String describe(Throwable e) {
-    Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-  }
 }

@@ -37,6 +37,24 @@ public final class HazelcastConfigs {
    */
   public static Config member(String clusterName, String bindAddress, int port, List<String> join,
                               Duration heartbeatTimeout, NodeRuntime runtime) {
+    return member(clusterName, bindAddress, port, join, null, heartbeatTimeout, runtime);
+  }
+
+  /**
+   * The configuration of a node's member, found through Kubernetes DNS discovery when
+   * {@code kubernetesServiceDns} is given (documented, not tested here).
+   *
+   * @param clusterName the cluster name
+   * @param bindAddress the address to bind to and announce
+   * @param port the port, not auto-incremented
+   * @param join the other members' {@code host:port}
+   * @param kubernetesServiceDns a headless service's DNS name, or {@code null} for TCP-IP
+   * @param heartbeatTimeout how long a silent member or client is kept
+   * @param runtime the node's runtime
+   * @return the configuration
+   */
+  public static Config member(String clusterName, String bindAddress, int port, List<String> join,
+                              String kubernetesServiceDns, Duration heartbeatTimeout, NodeRuntime runtime) {
     Config config = new Config();
     config.setClusterName(clusterName);
     config.setInstanceName("nproc-node-" + bindAddress + "-" + port);
@@ -51,13 +69,19 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.client.max.no.heartbeat.seconds", Long.toString(seconds));
     config.setProperty("hazelcast.partition.count", "7"); // nproc keeps no data in Hazelcast
     config.getMetricsConfig().setEnabled(false);
+    config.getJetConfig().setEnabled(false); // Jet runs submitted jobs: never on an nproc node
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port).setPortAutoIncrement(false);
     network.getInterfaces().setEnabled(true).addInterface(bindAddress);
     JoinConfig joinConfig = network.getJoin();
     joinConfig.getMulticastConfig().setEnabled(false);
     joinConfig.getAutoDetectionConfig().setEnabled(false);
-    joinConfig.getTcpIpConfig().setEnabled(true).setMembers(join.isEmpty() ? List.of(bindAddress + ":" + port) : join);
+    if (kubernetesServiceDns != null) {
+      joinConfig.getKubernetesConfig().setEnabled(true).setProperty("service-dns", kubernetesServiceDns)
+          .setProperty("service-port", Integer.toString(port));
+    } else {
+      joinConfig.getTcpIpConfig().setEnabled(true).setMembers(join.isEmpty() ? List.of(bindAddress + ":" + port) : join);
+    }
     config.getExecutorConfig(Protocol.EXECUTOR).setPoolSize(EXECUTOR_THREADS);
     Protocol.configure(config.getSerializationConfig());
     config.getUserContext().put(Protocol.RUNTIME_KEY, runtime);

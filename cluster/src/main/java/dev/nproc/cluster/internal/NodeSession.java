@@ -54,6 +54,7 @@ final class NodeSession {
     this.leaseMillis = leaseMillis;
     this.name = name;
     this.pool = starter.start(this::request);
+    touch(); // the lease runs from now: starting the workers may take longer than it
   }
 
   /** Starts the session's pool with the given service (the node's side of Full mode's requests). */
