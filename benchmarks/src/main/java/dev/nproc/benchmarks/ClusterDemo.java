@@ -27,7 +27,7 @@ public final class ClusterDemo {
   private ClusterDemo() {}
 
   /** Which node JVM rendered a band, and the band's checksum. */
-  record Band(long nodePid, long sum) {}
+  record Band(long nodePid, long sum) implements java.io.Serializable {}
 
   /**
    * Renders on the cluster.

@@ -5,7 +5,6 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
-import dev.nproc.core.TaskFailedException;
 import dev.nproc.pool.PoolStats;
 import dev.nproc.pool.internal.RemoteTasks;
 import dev.nproc.pool.internal.RemoteTasks.RemoteTask;
@@ -20,7 +19,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The master's side of a cluster pool: a Hazelcast client, one session on each node, a bounded
@@ -76,8 +74,7 @@ public final class ClusterEngine {
   private final NodeCalls calls;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final AtomicLong nextId = new AtomicLong(1);
-  private final LongAdder completed = new LongAdder();
-  private final LongAdder failed = new LongAdder();
+  private final MasterOutcomes outcomes;
   private final Thread dispatcher;
 
   private final Object lock = new Object();
@@ -100,6 +97,7 @@ public final class ClusterEngine {
                         List<ClasspathShipper.Entry> classpath) {
     this.settings = settings;
     this.tasks = tasks;
+    this.outcomes = new MasterOutcomes(tasks);
     this.client = client;
     this.executor = client.getExecutorService(Protocol.EXECUTOR);
     this.calls = new NodeCalls(executor, settings, session, classpath, client.getLocalEndpoint().getUuid().toString());
@@ -158,7 +156,7 @@ public final class ClusterEngine {
       }
     }
     if (error != null) {
-      failNotRun(orphans, "no node is left to run it");
+      outcomes.notRun(orphans, "no node is left to run it");
       return node + ": " + error;
     }
     Thread poller = new Thread(() -> pollLoop(node), settings.poolOptions().name() + "-poll-" + node.address);
@@ -211,7 +209,6 @@ public final class ClusterEngine {
       nodes.remove(node.member.getUuid(), node);
       held = new ArrayList<>(node.inFlight.values());
       node.inFlight.clear();
-      failed.add(held.size());
       orphans = noNodeLeft();
       lock.notifyAll();
       maybeFinish();
@@ -220,32 +217,11 @@ public final class ClusterEngine {
       tasks.error("cluster pool " + settings.poolOptions().name() + ": " + node + " is lost (" + why + "); "
           + held.size() + " task(s) it held fail NODE_LOST");
     }
-    List<Runnable> failures = new ArrayList<>();
-    for (RemoteTask t : held) {
-      TaskFailedException e = new TaskFailedException(TaskFailedException.Kind.NODE_LOST, "task " + t.id()
-          + " was held by " + node + ", which is lost (" + why + "): it may or may not have run, and is not run again",
-          null, null, null, null);
-      failures.add(() -> tasks.fail(t, e));
-    }
-    tasks.runAll(failures);
-    failNotRun(orphans, "no node is left to run it");
+    outcomes.nodeLost(held, node, why);
+    outcomes.notRun(orphans, "no node is left to run it");
     if (!quiet) {
       bestEffort(new Calls.Close(node.sessionId, true), node); // a node that lives on kills the session's workers
     }
-  }
-
-  private void failNotRun(List<RemoteTask> orphans, String why) {
-    if (orphans.isEmpty()) {
-      return;
-    }
-    failed.add(orphans.size());
-    List<Runnable> failures = new ArrayList<>();
-    for (RemoteTask t : orphans) {
-      TaskFailedException e = new TaskFailedException(TaskFailedException.Kind.NOT_RUN, "task " + t.id() + " not run: "
-          + why, null, null, null, null);
-      failures.add(() -> tasks.fail(t, e));
-    }
-    tasks.runAll(failures);
   }
 
   // ---------------------------------------------------------------- submission
@@ -291,7 +267,7 @@ public final class ClusterEngine {
       }
     }
     if (notRun) {
-      failNotRun(List.of(task), "no node is left to run it");
+      outcomes.notRun(List.of(task), "no node is left to run it");
     }
     return task.future();
   }
@@ -456,7 +432,7 @@ public final class ClusterEngine {
       for (PollReply.Outcome o : reply.outcomes()) {
         RemoteTask t = node.inFlight.remove(o.taskId());
         if (t != null) {
-          done.add(() -> (tasks.complete(t, o.answer(), "a worker on " + node) ? completed : failed).increment());
+          done.add(outcomes.completion(t, o.answer(), "a worker on " + node));
         }
       }
       if (reply.ending() != null && node.state == NodeLink.State.READY) {
@@ -466,11 +442,11 @@ public final class ClusterEngine {
       maybeFinish();
     }
     for (PollReply.Request r : reply.requests()) {
-      done.add(() -> tasks.serve(r.requestId(), r.bytes(), answer -> bestEffort(
+      done.add(outcomes.serving(r, answer -> bestEffort(
           new Calls.Answers(node.sessionId, new long[] {answer.requestId()}, new byte[][] {answer.response()},
               new String[] {answer.error()}), node)));
     }
-    tasks.runAll(done);
+    outcomes.run(done);
     if (reply.finished()) {
       lost(node, "its session ended on the node: " + reply.ending());
     }
@@ -535,7 +511,7 @@ public final class ClusterEngine {
       if (state == State.RUNNING) {
         state = State.CLOSING;
         List<RemoteTask> orphans = noNodeLeft();
-        failNotRun(orphans, "no node is left to run it");
+        outcomes.notRun(orphans, "no node is left to run it");
         lock.notifyAll();
         maybeFinish();
       }
@@ -610,7 +586,7 @@ public final class ClusterEngine {
       for (NodeLink node : nodes.values()) {
         restarts += node.workerRestarts;
       }
-      return new PoolStats(submitted, completed.sum(), failed.sum(), cancelled, inFlight(), queue.size(), restarts);
+      return new PoolStats(submitted, outcomes.completed(), outcomes.failed(), cancelled, inFlight(), queue.size(), restarts);
     }
   }
 
