@@ -10,6 +10,8 @@ import dev.nproc.pool.Pool;
 import dev.nproc.stream.IterOptions;
 import dev.nproc.stream.IterStream;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +134,53 @@ class ClusterPoolTest {
     assertThatThrownBy(() -> ClusterPool.connect(wrong)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no-such-cluster");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void cancel_runningTasksOnBothNodes_stopThemAndTheWorkersTakeTheNextTasks() {
+    long cancelledBefore = pool.stats().cancelled();
+    List<CompletableFuture<ShippedTasks.Where>> slow = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      slow.add(pool.call(new ShippedTasks.WhereAmI(600_000), i));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().inFlight() == 2);
+    slow.forEach(f -> assertThat(f.cancel(true)).isTrue());
+    List<CompletableFuture<ShippedTasks.Where>> next = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      next.add(pool.call(new ShippedTasks.WhereAmI(0), i));
+    }
+    for (CompletableFuture<ShippedTasks.Where> f : next) {
+      assertThat(f).succeedsWithin(Duration.ofSeconds(20));
+    }
+    assertThat(pool.stats().cancelled() - cancelledBefore).isEqualTo(2);
+  }
+
+  @Test
+  void readmeExample_runsAgainstTheNodes() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.out;
+    System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      readmeExample(cluster.clusterName, cluster.addresses(), TestCluster.SECRET);
+    } finally {
+      System.setOut(saved);
+    }
+    List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0)).isEqualTo("49");
+    assertThat(lines.subList(1, 4)).containsExactlyInAnyOrder("2", "3", "4");
+  }
+
+  /** The README's example, as it is there. */
+  private static void readmeExample(String name, List<String> nodes, String secret) {
+ClusterOptions options = ClusterOptions.builder()
+    .clusterName(name).addresses(nodes).secret(secret)  // "demo", List.of("10.0.0.5:5701", ...), $NPROC_SECRET
+    .build();
+try (Pool pool = ClusterPool.connect(options)) {         // or ClusterPool.connectFull(options, serv, env)
+  System.out.println(pool.call((Integer x) -> x * x, 7).join());              // 49, from a worker on some node
+  IterStream.iterStream(IterOptions.defaults(), pool, (Integer x) -> x + 1,  // IterStream takes any Pool
+      r -> System.out.println(r.orElseThrow()), Stream.of(1, 2, 3));
+}
   }
 
   @Test

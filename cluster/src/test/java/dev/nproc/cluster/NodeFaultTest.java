@@ -134,6 +134,24 @@ class NodeFaultTest {
   }
 
   @Test
+  void nodeTerminated_tasksItHoldsFinishThenItLeavesThePool() {
+    List<CompletableFuture<ShippedTasks.Where>> futures = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      futures.add(pool.call(new ShippedTasks.WhereAmI(1000), i));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().inFlight() == 4);
+    Process leaving = cluster.nodes[0];
+    leaving.destroy(); // SIGTERM: NodeMain's shutdown hook drains its sessions, then leaves
+    for (CompletableFuture<ShippedTasks.Where> f : futures) {
+      assertThat(f).succeedsWithin(Duration.ofSeconds(30));
+    }
+    assertThat(leaving.onExit()).succeedsWithin(Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 1);
+    assertThat(pool.call(new ShippedTasks.WhereAmI(0), 1)).succeedsWithin(Duration.ofSeconds(30))
+        .extracting(ShippedTasks.Where::nodePid).isEqualTo(cluster.nodes[1].pid());
+  }
+
+  @Test
   void masterKilled_itsWorkersOnTheNodesGoWithinHeartbeatPlus2s_anotherMastersPoolGoesOn() throws IOException {
     assertThat(pool.call(new ShippedTasks.WhereAmI(0), 1)).succeedsWithin(Duration.ofSeconds(30));
     Set<Long> before = new HashSet<>();

@@ -152,8 +152,15 @@ public final class NodeRuntime {
 
   private CompletableFuture<Void> end(NodeSession session, boolean terminate, String why) {
     log.accept("nproc node: " + session + " ends: " + why);
-    return session.end(terminate, why).whenComplete((v, e) -> sessions.remove(session.id, session));
+    CompletableFuture<Void> ended = session.end(terminate, why);
+    // A drained session stays known until its master has polled its last outcomes (or a while).
+    CompletableFuture<Void> gone = terminate ? ended : ended.thenCompose(v -> session.handedOver)
+        .completeOnTimeout(null, HAND_OVER_MILLIS, TimeUnit.MILLISECONDS);
+    return gone.whenComplete((v, e) -> sessions.remove(session.id, session));
   }
+
+  /** How long a closing node waits for a master to fetch the last outcomes of its session. */
+  private static final long HAND_OVER_MILLIS = 10_000;
 
   /**
    * A Hazelcast client left this member: the sessions it opened end now, their workers killed.
@@ -187,6 +194,7 @@ public final class NodeRuntime {
     closing = true;
     List<CompletableFuture<Void>> ends = new ArrayList<>();
     for (NodeSession s : sessions.values()) {
+      // drained, and its master has polled the last outcomes (or stopped polling): only then may the member go
       ends.add(end(s, false, "the node is closing"));
     }
     return CompletableFuture.allOf(ends.toArray(new CompletableFuture<?>[0]))

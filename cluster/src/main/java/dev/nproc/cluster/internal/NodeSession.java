@@ -47,6 +47,8 @@ final class NodeSession {
   private String ended;
   /** Whether its pool has shut down: the next empty poll says so. */
   private boolean gone;
+  /** Completes once a poll has said the session is over: its master has every outcome. */
+  final CompletableFuture<Void> handedOver = new CompletableFuture<>();
 
   NodeSession(String id, String clientId, long leaseMillis, String name, Starter starter) {
     this.id = id;
@@ -168,7 +170,11 @@ final class NodeSession {
         List<PollReply.Request> r = new ArrayList<>(pendingRequests);
         outcomes.clear();
         pendingRequests.clear();
-        return new PollReply(ended, o.isEmpty() && r.isEmpty() && gone, (int) pool.stats().workerRestarts(), o, r);
+        boolean finished = o.isEmpty() && r.isEmpty() && gone;
+        if (finished) {
+          handedOver.complete(null);
+        }
+        return new PollReply(ended, finished, (int) pool.stats().workerRestarts(), o, r);
       } finally {
         polling--;
         lastContact = System.nanoTime();
