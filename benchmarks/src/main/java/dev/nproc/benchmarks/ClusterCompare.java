@@ -31,6 +31,7 @@ import java.util.stream.IntStream;
  * java &#64;core/src/main/resources/dev/nproc/core/nproc.args -cp benchmarks/target/benchmarks.jar \
  *      dev.nproc.benchmarks.ClusterCompare
  * </pre>
+ * {@code -Dnproc.compare.tasksPerWorker=N} sets the cluster pool's {@code tasksPerWorker} (default 16).
  */
 public final class ClusterCompare {
   private static final String SECRET = "compare";
@@ -52,7 +53,8 @@ public final class ClusterCompare {
         nodes.add(startNode(cluster, address, addresses));
       }
       ClusterOptions options = ClusterOptions.builder().clusterName(cluster).addresses(addresses).secret(SECRET)
-          .poolOptions(Workloads.quietOptions("compare-cluster")).build();
+          .poolOptions(Workloads.quietOptions("compare-cluster"))
+          .tasksPerWorker(Integer.getInteger("nproc.compare.tasksPerWorker", 16)).build();
       try (Pool local = Workloads.readyPool(2, "compare-local"); Pool remote = ClusterPool.connect(options)) {
         Workloads.warm(remote);
         System.out.println("| workload | local pool of 2 | 2 nodes x 1 worker, loopback | cluster / local |");
