@@ -23,7 +23,12 @@ public class TaskFailedException extends RuntimeException {
     /** The task ran longer than the pool's task timeout; its worker was killed. */
     TIMED_OUT,
     /** The pool could not run the task at all, for example because no worker could be started. */
-    NOT_RUN
+    NOT_RUN,
+    /**
+     * A cluster pool's node that held the task left the cluster or stopped answering: the task may
+     * or may not have run, and the pool does not run it again.
+     */
+    NODE_LOST
   }
 
   private final Kind kind;

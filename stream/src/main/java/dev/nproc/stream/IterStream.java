@@ -163,6 +163,79 @@ public final class IterStream {
   }
 
   /**
+   * Applies {@code f} to every element of {@code input} on an existing pool (local, or a cluster
+   * pool), and hands each result to {@code g} on the calling thread; otherwise as
+   * {@link #iterStream(IterOptions, int, SerializableFunction, Consumer, Stream)}, with a window
+   * of {@link #WINDOW_PER_WORKER}{@code  × pool.size() × granularity} elements. The pool is left
+   * open, whatever happens: if the iteration stops early, the chunks it still has in the pool are
+   * cancelled. The options' {@code init} and {@code poolOptions} have no meaning here and are
+   * rejected.
+   *
+   * @param options granularity, order, progress, error log
+   * @param pool the pool, left open
+   * @param f the function, run in the workers
+   * @param g the consumer of results, run on the calling thread
+   * @param input the elements; closed at the end
+   * @param <A> the element type
+   * @param <B> the result type
+   * @throws IllegalArgumentException if {@code options} has an {@code init} or {@code poolOptions},
+   *     or {@code f} or an element cannot be serialized
+   * @throws CancellationException if the calling thread is interrupted (its interrupt flag is set again)
+   */
+  public static <A, B> void iterStream(IterOptions options, Pool pool, SerializableFunction<A, B> f,
+                                       Consumer<Optional<B>> g, Stream<A> input) {
+    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(f, "f");
+    onExistingPool(options, g, input);
+    try (input) {
+      ChunkFunction<A, B> task = new ChunkFunction<>(f);
+      drive(options, pool.size(), input, chunk -> pool.call(task, chunk), g, () -> { }, () -> { });
+    }
+  }
+
+  /**
+   * Applies {@code f}, with the pool's service and environment, to every element of
+   * {@code input} on an existing Full pool (local, or a cluster pool); otherwise as
+   * {@link #iterStream(IterOptions, Pool, SerializableFunction, Consumer, Stream)}. The pool is
+   * left open.
+   *
+   * @param options granularity, order, progress, error log
+   * @param pool the pool, left open
+   * @param f the function, run in the workers
+   * @param g the consumer of results, run on the calling thread
+   * @param input the elements; closed at the end
+   * @param <Q> the request type
+   * @param <R> the answer type
+   * @param <E> the environment type
+   * @param <A> the element type
+   * @param <B> the result type
+   * @throws IllegalArgumentException if {@code options} has an {@code init} or {@code poolOptions},
+   *     or {@code f} or an element cannot be serialized
+   * @throws CancellationException if the calling thread is interrupted (its interrupt flag is set again)
+   */
+  public static <Q, R, E, A, B> void iterStream(IterOptions options, FullPool<Q, R, E> pool,
+                                                FullFunction<Q, R, E, A, B> f, Consumer<Optional<B>> g,
+                                                Stream<A> input) {
+    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(f, "f");
+    onExistingPool(options, g, input);
+    try (input) {
+      FullChunkFunction<Q, R, E, A, B> task = new FullChunkFunction<>(f);
+      drive(options, pool.size(), input, chunk -> pool.call(task, chunk), g, () -> { }, () -> { });
+    }
+  }
+
+  private static void onExistingPool(IterOptions options, Consumer<?> g, Stream<?> input) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(g, "g");
+    Objects.requireNonNull(input, "input");
+    if (options.init() != null || options.poolOptions() != null) {
+      throw new IllegalArgumentException("iterStream on an existing pool: IterOptions.init and IterOptions.poolOptions"
+          + " are not allowed (they are the pool's own settings)");
+    }
+  }
+
+  /**
    * Returns a lazy stream of the results of {@code f} applied to each element of {@code input}
    * on an existing pool. Nothing is submitted until the returned stream is consumed; from then
    * on, at most {@link #WINDOW_PER_WORKER}{@code  × pool.size() × granularity} elements are

@@ -126,6 +126,11 @@ class ReadmeExamplesTest {
     Path readme = Path.of("").toAbsolutePath().resolveSibling("README.md");
     Path self = Path.of("src/test/java/dev/nproc/stream/ReadmeExamplesTest.java");
     List<String> source = normalized(Files.readAllLines(self));
+    // The cluster module's examples live in its own test, which runs them against real nodes.
+    Path cluster = Path.of("").toAbsolutePath().resolveSibling("cluster/src/test/java/dev/nproc/cluster/ClusterPoolTest.java");
+    if (Files.exists(cluster)) {
+      source.addAll(normalized(Files.readAllLines(cluster)));
+    }
     List<List<String>> blocks = new ArrayList<>();
     List<String> block = null;
     for (String line : Files.readAllLines(readme)) {

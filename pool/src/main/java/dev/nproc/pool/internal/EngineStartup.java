@@ -39,6 +39,20 @@ public final class EngineStartup {
    */
   public static PoolEngine start(int nproc, Function<?, ? extends CompletionStage<?>> serv, Object env,
                                  EngineConfig config) {
+    checkThisJvm(nproc, config);
+    byte[] initBytes = config.init() == null ? NONE : encodeOrReject(config.codec(), config.init(), "PoolOptions.init");
+    byte[] envBytes = serv == null ? NONE : encodeOrReject(config.codec(), env, "the environment");
+    checkEnvironmentSize(envBytes.length, config.maxMessageSize());
+    return launch(nproc, new ServiceBridge(serv, config.codec(), config.maxMessageSize()), initBytes, envBytes, config);
+  }
+
+  /**
+   * Checks the number of workers, the config and this JVM's flags.
+   *
+   * @param nproc the number of workers
+   * @param config the settings
+   */
+  static void checkThisJvm(int nproc, EngineConfig config) {
     if (nproc < 1) {
       throw new IllegalArgumentException("nproc must be at least 1, not " + nproc);
     }
@@ -49,13 +63,34 @@ public final class EngineStartup {
     }
     QuietLibraries.inMaster(); // before this pool's first use of Chronicle
     JvmFlags.unsafeWarningHint().ifPresent(hint -> config.infoLog().accept("pool " + config.name() + ": " + hint));
-    byte[] initBytes = config.init() == null ? NONE : encodeOrReject(config.codec(), config.init(), "PoolOptions.init");
-    byte[] envBytes = serv == null ? NONE : encodeOrReject(config.codec(), env, "the environment");
-    if (!FrameWriter.fits(envBytes.length, config.maxMessageSize())) {
-      throw new IllegalArgumentException("the environment takes " + envBytes.length
-          + " bytes, more than maxMessageSize (" + config.maxMessageSize() + " bytes)");
+  }
+
+  /**
+   * Checks that an encoded environment fits in a frame.
+   *
+   * @param size its size in bytes
+   * @param maxMessageSize the largest frame body
+   */
+  static void checkEnvironmentSize(long size, int maxMessageSize) {
+    if (!FrameWriter.fits(size, maxMessageSize)) {
+      throw new IllegalArgumentException("the environment takes " + size
+          + " bytes, more than maxMessageSize (" + maxMessageSize + " bytes)");
     }
-    PoolEngine engine = new PoolEngine(nproc, serv, initBytes, envBytes, config, new LocalJvmLauncher(config));
+  }
+
+  /**
+   * Creates the engine over local worker JVMs, starts them and waits until each is ready or
+   * failed to start.
+   *
+   * @param nproc the number of workers
+   * @param service the bridge for Full mode's requests
+   * @param initBytes the encoded init hook, or empty
+   * @param envBytes the encoded environment, or empty
+   * @param config the settings
+   * @return the engine, with at least one worker ready
+   */
+  static PoolEngine launch(int nproc, ServiceBridge service, byte[] initBytes, byte[] envBytes, EngineConfig config) {
+    PoolEngine engine = new PoolEngine(nproc, service, initBytes, envBytes, config, new LocalJvmLauncher(config));
     String firstFailure = null;
     int ready = 0;
     for (CompletableFuture<Void> startup : engine.startWorkers()) {

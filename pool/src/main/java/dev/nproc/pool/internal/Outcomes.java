@@ -32,6 +32,10 @@ final class Outcomes {
    * @return {@code false} if the result could not be decoded: the task failed instead
    */
   boolean succeed(PendingTask task, Result result, String worker) {
+    if (task.delivery == Delivery.AS_ENCODED) {
+      task.delivery.succeed(task.future, result);
+      return true;
+    }
     byte[] value = result.value();
     Object decoded;
     try {
@@ -54,6 +58,15 @@ final class Outcomes {
    * @param worker who reported it
    */
   void fail(PendingTask task, Failure failure, String worker) {
+    if (task.delivery == Delivery.AS_ENCODED) {
+      task.future.complete(failure);
+      return;
+    }
+    if (failure.className() == null) { // a failure of a remote pool's own finding (see Delivery.AS_ENCODED)
+      fail(task, new TaskFailedException(failure.failureKind(), "task " + task.id + " failed in " + worker + ": "
+          + failure.message(), null, null, null, null));
+      return;
+    }
     Throwable cause = null;
     if (failure.exception().length > 0) {
       try {

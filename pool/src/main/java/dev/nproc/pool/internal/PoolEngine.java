@@ -8,11 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The one mechanism behind the public {@code Pool} and {@code FullPool}: a basic pool is a Full
@@ -99,8 +97,8 @@ public final class PoolEngine {
   @GuardedBy("lock")
   private int waitingForRoom;
 
-  PoolEngine(int nproc, Function<?, ? extends CompletionStage<?>> serv, byte[] initBytes, byte[] envBytes,
-                     EngineConfig config, WorkerLauncher launcher) {
+  PoolEngine(int nproc, ServiceBridge service, byte[] initBytes, byte[] envBytes, EngineConfig config,
+             WorkerLauncher launcher) {
     this.config = config;
     this.initBytes = initBytes;
     this.envBytes = envBytes;
@@ -109,7 +107,7 @@ public final class PoolEngine {
     this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize(),
         message -> hooks.error("pool " + config.name() + ": " + message));
     this.outcomes = new Outcomes(config.codec(), hooks);
-    this.service = new ServiceBridge(serv, config.codec(), config.maxMessageSize());
+    this.service = service;
     this.timer = new ScheduledThreadPoolExecutor(1, CallbackRunner.daemonThreads(config.name() + "-timer-"));
     timer.setRemoveOnCancelPolicy(true);
     this.callbacks = new CallbackRunner(config.name(), timer, hooks::error);
@@ -196,7 +194,21 @@ public final class PoolEngine {
         throw rejected();
       }
     }
-    TaskEncoder.Encoded encoded = encoder.encode(f, arg);
+    return enqueue(encoder.encode(f, arg), delivery);
+  }
+
+  /**
+   * Submits a task encoded elsewhere, whose outcome is the worker's answer still encoded:
+   * {@link EncodedPool}'s path.
+   *
+   * @param encoded the task's encoded parts
+   * @return the future of a {@code Result} or a {@code Failure}
+   */
+  CompletableFuture<Object> submitEncoded(TaskEncoder.Encoded encoded) {
+    return enqueue(encoded, Delivery.AS_ENCODED);
+  }
+
+  private CompletableFuture<Object> enqueue(TaskEncoder.Encoded encoded, Delivery delivery) {
     PendingTask task;
     List<Runnable> after;
     synchronized (lock) {

@@ -18,6 +18,10 @@ import java.util.function.Function;
  * function's {@code CompletionStage}. A failure of any step becomes an error reply, so the
  * worker's {@code request} throws and the pool goes on.
  *
+ * <p>A pool that runs pre-encoded tasks for someone else ({@link EncodedPool}, a cluster node)
+ * has a pass-through bridge: it neither decodes the request nor encodes the answer, which come
+ * and go as bytes, and the error text of a failed answer is passed on as it is.
+ *
  * <p>Thread-safe.
  */
 final class ServiceBridge {
@@ -26,6 +30,7 @@ final class ServiceBridge {
   private final Function<Object, CompletionStage<Object>> serv;
   private final Codec codec;
   private final int maxMessageSize;
+  private final boolean passThrough;
 
   /**
    * Creates the bridge.
@@ -34,11 +39,29 @@ final class ServiceBridge {
    * @param codec the codec
    * @param maxMessageSize the largest frame body
    */
-  @SuppressWarnings("unchecked")
   ServiceBridge(Function<?, ? extends CompletionStage<?>> serv, Codec codec, int maxMessageSize) {
+    this(serv, codec, maxMessageSize, false);
+  }
+
+  @SuppressWarnings("unchecked")
+  private ServiceBridge(Function<?, ? extends CompletionStage<?>> serv, Codec codec, int maxMessageSize,
+                        boolean passThrough) {
     this.serv = (Function<Object, CompletionStage<Object>>) (Function<?, ?>) serv;
     this.codec = codec;
     this.maxMessageSize = maxMessageSize;
+    this.passThrough = passThrough;
+  }
+
+  /**
+   * Creates a pass-through bridge: requests reach {@code serv} as bytes, its answers are the
+   * bytes sent back, and the message of a failed answer is the worker's error text.
+   *
+   * @param serv the service, or {@code null} for a basic pool
+   * @param maxMessageSize the largest frame body
+   * @return the bridge
+   */
+  static ServiceBridge passThrough(Function<byte[], ? extends CompletionStage<byte[]>> serv, int maxMessageSize) {
+    return new ServiceBridge(serv, null, maxMessageSize, true);
   }
 
   /**
@@ -48,29 +71,44 @@ final class ServiceBridge {
    * @param worker the link to the worker that asked
    */
   void serve(ServiceRequest request, Link<WorkerBound, ?> worker) {
-    long id = request.requestId();
+    serve(request.requestId(), request.request(), worker::send);
+  }
+
+  /**
+   * Serves one request and hands the reply to {@code reply}, on a callback thread or on the
+   * thread that completes the service's answer.
+   *
+   * @param id the request's id
+   * @param request the encoded request
+   * @param reply where the reply goes
+   */
+  void serve(long id, byte[] request, java.util.function.Consumer<ServiceReply> reply) {
     if (serv == null) {
-      worker.send(new ServiceReply(id, NONE, "this pool has no service (use FullPool)"));
+      reply.accept(new ServiceReply(id, NONE, "this pool has no service (use FullPool)"));
       return;
     }
     CompletionStage<Object> stage;
     try {
-      Object q = codec.decode(request.request(), 0, request.request().length);
+      Object q = passThrough ? request : codec.decode(request, 0, request.length);
       stage = serv.apply(q);
       if (stage == null) {
         throw new NullPointerException("the service function returned null instead of a CompletionStage");
       }
     } catch (RuntimeException | Error e) {
-      worker.send(new ServiceReply(id, NONE, "the master's service failed: " + describe(e)));
+      reply.accept(new ServiceReply(id, NONE, "the master's service failed: " + describe(e)));
       return;
     }
-    stage.whenComplete((answer, error) -> worker.send(reply(id, answer, error)));
+    stage.whenComplete((answer, error) -> reply.accept(reply(id, answer, error)));
   }
 
   private ServiceReply reply(long id, Object answer, Throwable error) {
     if (error != null) {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      return new ServiceReply(id, NONE, "the master's service failed: " + describe(cause));
+      return new ServiceReply(id, NONE, passThrough ? String.valueOf(cause.getMessage())
+          : "the master's service failed: " + describe(cause));
+    }
+    if (passThrough) {
+      return new ServiceReply(id, (byte[]) answer, null);
     }
     byte[] bytes;
     try {

@@ -23,6 +23,7 @@ final class FailureKindCodes {
       case WORKER_DIED -> 2;
       case TIMED_OUT -> 3;
       case NOT_RUN -> 4;
+      case NODE_LOST -> 5;
     };
   }
 
@@ -40,6 +41,7 @@ final class FailureKindCodes {
       case 2 -> Kind.WORKER_DIED;
       case 3 -> Kind.TIMED_OUT;
       case 4 -> Kind.NOT_RUN;
+      case 5 -> Kind.NODE_LOST;
       default -> throw new ProtocolException("unknown failure kind code " + code);
     };
   }

@@ -47,7 +47,7 @@ class FailureKindCodesTest {
   @Test
   void code_existingKinds_keepTheBytesTheyHadOnTheWire() {
     Map<Kind, Integer> wire = Map.of(Kind.TASK_THREW, 0, Kind.RESULT_NOT_SERIALIZABLE, 1, Kind.WORKER_DIED, 2,
-        Kind.TIMED_OUT, 3, Kind.NOT_RUN, 4);
+        Kind.TIMED_OUT, 3, Kind.NOT_RUN, 4, Kind.NODE_LOST, 5);
     wire.forEach((kind, code) -> assertThat((int) FailureKindCodes.code(kind)).as("code of %s", kind).isEqualTo(code));
   }
 
