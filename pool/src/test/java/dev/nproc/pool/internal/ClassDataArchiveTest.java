@@ -273,6 +273,19 @@ class ClassDataArchiveTest {
   }
 
   @Test
+  void pack_currentFolderOrEmptyFolder_refusedOrKeptAsItIs(@TempDir Path folder) throws IOException {
+    String trailingEmpty = jarClasspath + File.pathSeparator; // Surefire's form: the current folder last
+    assertThat(FolderJars.pack(trailingEmpty, null, cache).refused()).contains("current folder");
+    assertThat(FolderJars.pack(jarClasspath + File.pathSeparator + ".", null, cache).refused())
+        .contains("current folder");
+    Path empty = Files.createDirectories(folder.resolve("empty"));
+    FolderJars.Packed kept = FolderJars.pack(jarClasspath + File.pathSeparator + empty, null, cache);
+    assertThat(kept.refused()).isNull();
+    assertThat(kept.classpath()).isEqualTo(jarClasspath + File.pathSeparator + empty);
+    assertThat(kept.written()).isEmpty();
+  }
+
+  @Test
   void close_turnedOffByProperty_noArchive() throws IOException {
     System.setProperty(ClassDataArchive.ENABLED_PROPERTY, "false");
     try (Pool pool = Pool.create(1, jarOptions("cds-off"))) {
