@@ -16,7 +16,7 @@ final class PoolConfigs {
     return new EngineConfig(o.name(), o.codec(), o.init(), o.jvmArgs(), o.javaHome(), o.classpath(),
         o.environment(), o.workingDirectory(), o.workerOutput().directory(), o.workerOutput().isDiscard(),
         o.taskTimeout(), o.cancelGrace(), o.endChildProcesses(), o.maxTasksPerWorker(), o.respawn(),
-        o.startupTimeout(), o.maxMessageSize(), o.pipelineDepth(), o.maxPendingTasks(), o.maxPendingBytes(),
+        o.startupTimeout(), o.maxMessageSize(), o.pipelineDepth(), o.pipelineBytes(), o.maxPendingTasks(), o.maxPendingBytes(),
         death -> o.onWorkerFailure().accept(new WorkerFailure(death.worker(), death.exitCode(), death.signal(),
             death.reason(), death.lastOutput())),
         o.errorLog(), o.infoLog(), o.exceptionFormatter());

@@ -69,7 +69,7 @@ record SessionSettings(String name, String[] jvmArgs, long taskTimeoutMillis, lo
         classpath != null ? classpath : base.classpath(), base.environment(), base.workingDirectory(),
         base.outputDirectory(), base.discardOutput(), taskTimeoutMillis < 0 ? null : Duration.ofMillis(taskTimeoutMillis),
         Duration.ofMillis(cancelGraceMillis), base.endChildProcesses(), maxTasksPerWorker, respawn,
-        Duration.ofMillis(startupTimeoutMillis), maxMessageSize, pipelineDepth, base.maxPendingTasks(),
+        Duration.ofMillis(startupTimeoutMillis), maxMessageSize, pipelineDepth, base.pipelineBytes(), base.maxPendingTasks(),
         base.maxPendingBytes(), base.onWorkerFailure(), base.errorLog(), base.infoLog(), base.exceptionFormatter());
   }
 

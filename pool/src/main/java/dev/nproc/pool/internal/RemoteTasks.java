@@ -40,8 +40,9 @@ public final class RemoteTasks {
    */
   public RemoteTasks(EngineConfig config, Function<?, ? extends CompletionStage<?>> serv) {
     this.config = config;
-    this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize());
     this.hooks = new UserHooks(config);
+    this.encoder = new TaskEncoder(config.codec(), config.maxMessageSize(),
+        message -> hooks.error("pool " + config.name() + ": " + message));
     this.outcomes = new Outcomes(config.codec(), hooks);
     this.service = new ServiceBridge(serv, config.codec(), config.maxMessageSize());
     this.timer = new ScheduledThreadPoolExecutor(1, CallbackRunner.daemonThreads(config.name() + "-timer-"));
