@@ -82,11 +82,6 @@ final class FunctionRegistry {
     this.warn = warn;
   }
 
-  /** A registry with the default byte bound: a quarter of the heap, at least 32 MiB; warnings dropped. */
-  FunctionRegistry(Codec codec) {
-    this(codec, defaultMaxCachedBytes(), message -> { });
-  }
-
   /**
    * Returns the default bound of the encoded functions kept: a quarter of this JVM's largest
    * heap, at least 32 MiB.
