@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nproc.core.TaskFailedException;
 import dev.nproc.pool.Pool;
+import dev.nproc.pool.PoolOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +31,8 @@ class NodeFaultTest {
   private static TestCluster cluster;
   private Pool pool;
   private final List<Process> masters = new ArrayList<>();
+  /** The pool's error log, kept off the console and checked. */
+  private final List<String> errors = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void startNodes() {
@@ -47,7 +51,8 @@ class NodeFaultTest {
         cluster.start(i);
       }
     }
-    pool = ClusterPool.connect(cluster.options().build());
+    pool = ClusterPool.connect(cluster.options().poolOptions(PoolOptions.builder().errorLog(errors::add).build())
+        .build());
     await().atMost(Duration.ofSeconds(20)).until(() -> pool.size() == 2);
   }
 
@@ -102,6 +107,9 @@ class NodeFaultTest {
       }
     }
     assertThat(lost).as("tasks lost with the node").isPositive();
+    String logged = lost + " task(s) it held fail NODE_LOST";
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(errors)
+        .anySatisfy(line -> assertThat(line).contains("is lost").contains(logged)));
     assertThat(pool.call(new ShippedTasks.WhereAmI(0), 1)).succeedsWithin(Duration.ofSeconds(30))
         .extracting(ShippedTasks.Where::nodePid).isEqualTo(survivor.pid());
     await().atMost(Duration.ofSeconds(10)).until(() -> pool.size() == 1);
