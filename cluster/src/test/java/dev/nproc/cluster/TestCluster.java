@@ -159,5 +159,10 @@ final class TestCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    try (java.util.stream.Stream<Path> files = Files.walk(cacheDirectory)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temporary directory
+    }
   }
 }

@@ -2,7 +2,6 @@ package dev.nproc.cluster.internal;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import dev.nproc.pool.PoolStats;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,26 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * as a local pool does it; per-worker dispatch, pipelining and supervision stay in each node's
  * local pool.
  *
- * <h2>The path of a task</h2>
- * <pre>
- *  caller thread      submit: encode (RemoteTasks), wait for room, queue
- *  dispatcher thread  the node with the most free slots, not sending: up to maxBatch tasks in one
- *        |            Submit call (a function's bytes with the first task that names it there)
- *        v            -- Hazelcast: IExecutorService.submitToMember --
- *  node               NodeSession: its EncodedPool runs them; outcomes wait in its outbox
- *  poller thread      one per node: Poll (a long poll, {@link #POLL_MILLIS}) brings outcomes and
- *        |            service requests back in a batch; the node's tasks leave its in-flight map
- *        v
- *  callback threads   RemoteTasks: decode, complete the futures; serve requests (Answers call)
- * </pre>
- *
- * <h2>Faults</h2>
- * A node is lost when its poll or submit fails (Hazelcast reports a closed or silent connection
- * after the client heartbeat time-out), when its poll gets no answer within the heartbeat
- * time-out, when it leaves the cluster, or when it says the session is over. Every task it held
- * fails {@code NODE_LOST} at once: it may or may not have run, and it is not run again. The queue
- * is untouched: its tasks go to the other nodes. With no node left, and none opening, queued and
- * new tasks fail {@code NOT_RUN}. A node that joins gets a session and adds its workers.
+ * <p>The path of a task and what happens on faults are drawn in this package's documentation.
  *
  * <h2>Concurrency</h2>
  * One lock, {@link #lock}, guards the queue, the nodes, their in-flight maps and the lifecycle.
@@ -220,7 +199,7 @@ public final class ClusterEngine {
     outcomes.nodeLost(held, node, why);
     outcomes.notRun(orphans, "no node is left to run it");
     if (!quiet) {
-      bestEffort(new Calls.Close(node.sessionId, true), node); // a node that lives on kills the session's workers
+      calls.bestEffort(new Calls.Close(node.sessionId, true), node); // a node that lives on kills the session's workers
     }
   }
 
@@ -317,16 +296,7 @@ public final class ClusterEngine {
       maybeFinish();
     }
     if (holder != null) {
-      bestEffort(new Calls.Cancel(holder.sessionId, new long[] {task.id()}), holder);
-    }
-  }
-
-  /** A call whose answer nobody waits for; if it cannot be made, the node is gone or going anyway. */
-  private void bestEffort(Calls.NodeCall<Reply> call, NodeLink node) {
-    try {
-      executor.submitToMember(call, node.member);
-    } catch (RuntimeException e) {
-      // the client is shutting down, or the member has left
+      calls.bestEffort(new Calls.Cancel(holder.sessionId, new long[] {task.id()}), holder);
     }
   }
 
@@ -365,32 +335,13 @@ public final class ClusterEngine {
         lock.notifyAll(); // room in the queue
       }
       NodeLink node = target;
-      try {
-        send(batch, node);
-      } catch (RuntimeException e) { // the member is not connected, or the client is shutting down
+      calls.submit(batch, node, (reply, error) -> {
         sent(node);
-        lost(node, NodeCalls.describe(e));
-      }
-    }
-  }
-
-  /** Sends a batch; its answer, or its failure, arrives on a Hazelcast thread. */
-  private void send(Calls.Submit batch, NodeLink node) {
-    executor.submitToMember(batch, node.member, new ExecutionCallback<Reply>() {
-      @Override
-      public void onResponse(Reply reply) {
-        sent(node);
-        if (reply.error() != null) {
-          lost(node, reply.error());
+        if (error != null || reply.error() != null) {
+          lost(node, error != null ? NodeCalls.describe(error) : reply.error());
         }
-      }
-
-      @Override
-      public void onFailure(Throwable t) {
-        sent(node);
-        lost(node, NodeCalls.describe(t));
-      }
-    });
+      });
+    }
   }
 
   private void sent(NodeLink node) {
@@ -442,7 +393,7 @@ public final class ClusterEngine {
       maybeFinish();
     }
     for (PollReply.Request r : reply.requests()) {
-      done.add(outcomes.serving(r, answer -> bestEffort(
+      done.add(outcomes.serving(r, answer -> calls.bestEffort(
           new Calls.Answers(node.sessionId, new long[] {answer.requestId()}, new byte[][] {answer.response()},
               new String[] {answer.error()}), node)));
     }
@@ -470,21 +421,7 @@ public final class ClusterEngine {
     synchronized (lock) {
       open = new ArrayList<>(nodes.values());
     }
-    List<java.util.concurrent.Future<Reply>> closes = new ArrayList<>();
-    for (NodeLink node : open) {
-      try {
-        closes.add(executor.submitToMember(new Calls.Close(node.sessionId, terminate), node.member));
-      } catch (RuntimeException e) {
-        // the client or the member is gone: so is the session, or it will be at its lease's end
-      }
-    }
-    for (java.util.concurrent.Future<Reply> f : closes) {
-      try {
-        f.get(terminate ? 5 : 60, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // as above
-      }
-    }
+    calls.closeAll(open, terminate);
     synchronized (lock) {
       state = State.TERMINATED;
       for (NodeLink node : nodes.values()) {

@@ -87,6 +87,56 @@ final class NodeCalls {
     }
   }
 
+  /**
+   * Sends a batch of tasks; {@code done} gets the node's reply or the failure, on a Hazelcast
+   * thread, or on this one if the call cannot even be made.
+   */
+  void submit(Calls.Submit batch, NodeLink node, java.util.function.BiConsumer<Reply, Throwable> done) {
+    try {
+      executor.submitToMember(batch, node.member, new com.hazelcast.core.ExecutionCallback<Reply>() {
+        @Override
+        public void onResponse(Reply reply) {
+          done.accept(reply, null);
+        }
+
+        @Override
+        public void onFailure(Throwable t) {
+          done.accept(null, t);
+        }
+      });
+    } catch (RuntimeException e) { // the member is not connected, or the client is shutting down
+      done.accept(null, e);
+    }
+  }
+
+  /** A call whose answer nobody waits for; if it cannot be made, the node is gone or going anyway. */
+  void bestEffort(Calls.NodeCall<Reply> call, NodeLink node) {
+    try {
+      executor.submitToMember(call, node.member);
+    } catch (RuntimeException e) {
+      // the client is shutting down, or the member has left
+    }
+  }
+
+  /** Closes (drains) or terminates the sessions on these nodes, and waits for each, within bounds. */
+  void closeAll(List<NodeLink> nodes, boolean terminate) {
+    List<Future<Reply>> closes = new java.util.ArrayList<>();
+    for (NodeLink node : nodes) {
+      try {
+        closes.add(executor.submitToMember(new Calls.Close(node.sessionId, terminate), node.member));
+      } catch (RuntimeException e) {
+        // the client or the member is gone: so is the session, or it will be at its lease's end
+      }
+    }
+    for (Future<Reply> f : closes) {
+      try {
+        f.get(terminate ? 5 : 60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // as above
+      }
+    }
+  }
+
   /** A failure's class and message, for logs and NODE_LOST messages. */
   static String describe(Throwable e) {
     Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
