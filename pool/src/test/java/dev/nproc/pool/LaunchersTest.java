@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -64,7 +65,15 @@ class LaunchersTest {
     List<String> modulePath = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Path.of(entry);
-      if (p.endsWith(Path.of("core", "target", "classes"))) {
+      String file = p.getFileName().toString();
+      if (file.matches("nproc-(core|pool)-.*\\.jar")) {
+        // in a reactor build past package: the jar itself, with the module name the build gave it
+        try (JarFile jar = new JarFile(p.toFile())) {
+          assertThat(jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
+              .isEqualTo("dev.nproc." + file.substring(6, 10));
+        }
+        modulePath.add(entry);
+      } else if (p.endsWith(Path.of("core", "target", "classes"))) {
         modulePath.add(automaticModule(p, dir.resolve("nproc-core.jar"), "dev.nproc.core").toString());
       } else if (p.endsWith(Path.of("pool", "target", "classes"))) {
         modulePath.add(automaticModule(p, dir.resolve("nproc-pool.jar"), "dev.nproc.pool").toString());
