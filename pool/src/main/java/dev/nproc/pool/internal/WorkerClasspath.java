@@ -106,21 +106,34 @@ final class WorkerClasspath {
     final Set<String> seen = new LinkedHashSet<>();
 
     void add(String entry) {
-      String key;
-      try {
-        key = Path.of(entry).toAbsolutePath().normalize().toString();
-      } catch (InvalidPathException e) {
-        key = entry;
-      }
-      if (seen.add(key)) {
+      if (seen.add(key(entry))) {
         list.add(entry);
+      }
+    }
+
+    boolean contains(String entry) {
+      return seen.contains(key(entry));
+    }
+
+    private static String key(String entry) {
+      try {
+        return Path.of(entry).toAbsolutePath().normalize().toString();
+      } catch (InvalidPathException e) {
+        return entry;
       }
     }
   }
 
   private static void check(String classpath, List<String> classes, String what) {
     List<String> entries = split(classpath);
+    Entries known = new Entries();
+    entries.forEach(known::add);
     for (String name : classes) {
+      // the short way, without opening jars: the class as this JVM loaded it comes from an entry
+      Optional<String> source = loadQuietly(name).flatMap(WorkerClasspath::codeSourceOf);
+      if (source.isPresent() && known.contains(source.get())) {
+        continue;
+      }
       String resource = name.replace('.', '/') + ".class";
       if (entries.stream().noneMatch(e -> holds(e, resource, 0))) {
         throw new IllegalStateException("the workers' classpath lacks " + name + ", so no worker could start."
