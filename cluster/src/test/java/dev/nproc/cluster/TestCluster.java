@@ -62,7 +62,7 @@ final class TestCluster implements AutoCloseable {
     for (int attempt = 0; attempt < 50; attempt++) {
       int port = 20_000 + ThreadLocalRandom.current().nextInt(30_000);
       try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-        return port;
+        return s.getLocalPort();
       } catch (IOException e) {
         // taken: try another
       }

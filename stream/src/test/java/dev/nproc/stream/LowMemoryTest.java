@@ -2,13 +2,7 @@ package dev.nproc.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nproc.core.internal.JvmFlags;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Runs {@link LowMemoryMain} in its own JVM with a 48 MB heap. */
@@ -16,32 +10,10 @@ class LowMemoryTest {
   @Test
   void iterStream_millionsOfElementsInSmallHeap_completesWithRightCount() throws Exception {
     long n = 3_000_000;
-    List<String> command = new ArrayList<>();
-    command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    command.addAll(JvmFlags.flagsFor(Runtime.version().feature()));
-    command.add("-Xmx48m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(LowMemoryMain.class.getName());
-    command.add(Long.toString(n));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    try {
-      boolean exited = p.waitFor(100, TimeUnit.SECONDS);
-      assertThat(exited).as("the master exits in time").isTrue();
-      String out = output.get(10, TimeUnit.SECONDS);
-      assertThat(p.exitValue()).as("exit code; output:\n%s", out).isZero();
-      long expectedSum = n * (n + 1) / 2;
-      assertThat(out).contains("COUNT=" + n + " SUM=" + expectedSum);
-    } finally {
-      p.destroyForcibly();
-      p.onExit().get(10, TimeUnit.SECONDS);
-    }
+    MasterJvm.Run run = MasterJvm.run(LowMemoryMain.class, "48m", Duration.ofSeconds(100), Long.toString(n));
+    assertThat(run.exited()).as("the master exits in time").isTrue();
+    assertThat(run.exitCode()).as("exit code; output:\n%s", run.output()).isZero();
+    long expectedSum = n * (n + 1) / 2;
+    assertThat(run.output()).contains("COUNT=" + n + " SUM=" + expectedSum);
   }
 }
