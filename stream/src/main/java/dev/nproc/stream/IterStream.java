@@ -9,6 +9,7 @@ import dev.nproc.pool.PoolOptions;
 import dev.nproc.stream.internal.ChunkFunction;
 import dev.nproc.stream.internal.ChunkPipeline;
 import dev.nproc.stream.internal.FullChunkFunction;
+import dev.nproc.stream.internal.ProgressSink;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -275,7 +276,7 @@ public final class IterStream {
     ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(),
         chunk -> pool.call(task, ChunkFunction.argument(chunk)), options.granularity(),
         WINDOW_PER_WORKER * pool.size(), options.windowBytes(), options.ordered(), errorLog(options),
-        options.progress(), "IterStream.map");
+        progressSink(options), "IterStream.map");
     ResultSpliterator<B> results = new ResultSpliterator<>(pipeline, options.ordered());
     // A stream abandoned unclosed (map(...).limit(n).toList(), say) cancels its chunks when it is
     // collected: the action holds the pipeline, never the spliterator.
@@ -374,8 +375,8 @@ public final class IterStream {
     boolean finished = false;
     try {
       ChunkPipeline<A, B> pipeline = new ChunkPipeline<>(input.iterator(), submit, options.granularity(),
-          WINDOW_PER_WORKER * nproc, options.windowBytes(), options.ordered(), errorLog(options), options.progress(),
-          "iterStream");
+          WINDOW_PER_WORKER * nproc, options.windowBytes(), options.ordered(), errorLog(options),
+          progressSink(options), "iterStream");
       try {
         for (List<Optional<B>> chunk = pipeline.nextChunk(); chunk != null; chunk = pipeline.nextChunk()) {
           for (Optional<B> r : chunk) {
@@ -410,6 +411,13 @@ public final class IterStream {
     // IterOptions.build() has already refused pool options that carry an init of their own.
     PoolOptions base = options.poolOptions() == null ? PoolOptions.defaults() : options.poolOptions();
     return base.toBuilder().init(options.init()).build();
+  }
+
+  /** The options' progress callback as the pipeline reports to it, or {@code null}. */
+  private static ProgressSink progressSink(IterOptions options) {
+    Consumer<IterProgress> progress = options.progress();
+    return progress == null ? null
+        : (done, failed, elapsed, rate) -> progress.accept(new IterProgress(done, failed, elapsed, rate));
   }
 
   private static Consumer<String> errorLog(IterOptions options) {

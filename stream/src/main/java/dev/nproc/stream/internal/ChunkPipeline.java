@@ -1,7 +1,6 @@
 package dev.nproc.stream.internal;
 
 import dev.nproc.core.TaskFailedException;
-import dev.nproc.stream.IterProgress;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -92,7 +91,7 @@ public final class ChunkPipeline<A, B> {
   private final long windowBytes;
   private final boolean ordered;
   private final Consumer<String> errorLog;
-  private final Consumer<IterProgress> progress;
+  private final ProgressSink progress;
   private final String what;
 
   private final LinkedBlockingQueue<Done> completions = new LinkedBlockingQueue<>();
@@ -133,7 +132,7 @@ public final class ChunkPipeline<A, B> {
    */
   public ChunkPipeline(Iterator<A> input, Function<ArrayList<A>, CompletableFuture<Object>> submit,
                        int granularity, int window, long windowBytes, boolean ordered, Consumer<String> errorLog,
-                       Consumer<IterProgress> progress, String what) {
+                       ProgressSink progress, String what) {
     if (granularity < 1 || window < 1) {
       throw new IllegalArgumentException("granularity and window must be at least 1");
     }
@@ -321,7 +320,7 @@ public final class ChunkPipeline<A, B> {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
     double seconds = elapsed.toNanos() / 1e9;
     try {
-      progress.accept(new IterProgress(done, failed, elapsed, seconds > 0 ? done / seconds : 0));
+      progress.report(done, failed, elapsed, seconds > 0 ? done / seconds : 0);
     } catch (RuntimeException e) {
       logException("the progress callback threw", e);
     }
