@@ -107,14 +107,44 @@ public final class JvmFlags {
 
   /**
    * Tells whether this JVM refuses {@code sun.misc.Unsafe} memory access, which FST and Chronicle
-   * need: when it was started with {@code --sun-misc-unsafe-memory-access=deny}, or without the
-   * flag on a JDK later than 25 (JDK 23 allows by default; 24 and 25 only warn).
+   * need: when it was started with {@code --sun-misc-unsafe-memory-access=deny}, or, on a JDK later
+   * than 25 started without the flag, when a real access is refused ({@link #unsafeAccessRefused}):
+   * JDK 23 allows by default and 24 and 25 only warn, while the default of later JDKs is theirs to
+   * choose, so it is tried rather than guessed from the version.
    *
    * @return whether it does
    */
   static boolean unsafeMemoryAccessDenied() {
     String mode = System.getProperty("sun.misc.unsafe.memory.access");
-    return "deny".equals(mode) || (mode == null && Runtime.version().feature() > 25);
+    return "deny".equals(mode) || (mode == null && Runtime.version().feature() > 25 && UnsafeProbe.REFUSED);
+  }
+
+  /**
+   * Tries one {@code sun.misc.Unsafe} memory access (allocates and frees 8 bytes off the heap), as
+   * FST and Chronicle will: a JVM that denies it throws {@link UnsupportedOperationException}; one
+   * that warns prints its warning now instead of at the codec's first use.
+   *
+   * @return whether the access was refused
+   */
+  static boolean unsafeAccessRefused() {
+    try {
+      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+      java.lang.reflect.Field field = unsafeClass.getDeclaredField("theUnsafe");
+      field.setAccessible(true);
+      Object unsafe = field.get(null);
+      long address = (long) unsafeClass.getMethod("allocateMemory", long.class).invoke(unsafe, 8L);
+      unsafeClass.getMethod("freeMemory", long.class).invoke(unsafe, address);
+      return false;
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      return e.getCause() instanceof UnsupportedOperationException;
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return false; // no sun.misc.Unsafe to try: FST and Chronicle will say what they lack themselves
+    }
+  }
+
+  /** The probe's answer, found once per JVM on first need. */
+  private static final class UnsafeProbe {
+    static final boolean REFUSED = unsafeAccessRefused();
   }
 
   /**
