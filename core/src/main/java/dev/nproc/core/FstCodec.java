@@ -2,6 +2,7 @@ package dev.nproc.core;
 
 import dev.nproc.core.internal.codec.Form;
 import dev.nproc.core.internal.codec.FormSerializer;
+import dev.nproc.core.internal.codec.LeanFstConfiguration;
 import dev.nproc.core.internal.codec.RecordSerializer;
 import dev.nproc.core.internal.codec.ThrowableSerializer;
 import dev.nproc.core.internal.codec.TravelRule;
@@ -97,7 +98,7 @@ public final class FstCodec implements Codec {
     static final FSTConfiguration FST = create();
 
     private static FSTConfiguration create() {
-      FSTConfiguration conf = FSTConfiguration.createDefaultConfiguration();
+      FSTConfiguration conf = LeanFstConfiguration.create();
       // Serializers are looked up by walking superclasses, so these cover every record and
       // every Throwable. They must be registered before the configuration is first used.
       conf.registerSerializer(Record.class, new RecordSerializer(), true);
