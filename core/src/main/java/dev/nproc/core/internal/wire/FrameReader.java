@@ -83,7 +83,7 @@ public final class FrameReader {
       return null;
     }
     header[0] = (byte) first;
-    readFully(header, 1, header.length - 1, "header");
+    readFully(header, 1, header.length - 1, null, "header");
     // Chronicle writes little-endian; so does this.
     short marker = (short) ((header[0] & 0xff) | (header[1] & 0xff) << 8);
     if (marker != FrameWriter.MARKER) {
@@ -107,11 +107,11 @@ public final class FrameReader {
       body = new byte[Math.max(bodyLength, 8 * 1024)];
       bodyBytes = Bytes.wrapForRead(body);
     }
-    readFully(body, 0, bodyLength, kind + " body of " + bodyLength + " bytes");
+    readFully(body, 0, bodyLength, kind, "body");
     byte[] payload = Message.NONE;
     if (payloadLength > 0) {
       payload = new byte[payloadLength]; // the message keeps it: read straight into it, no copy
-      readFully(payload, 0, payloadLength, kind + " payload of " + payloadLength + " bytes");
+      readFully(payload, 0, payloadLength, kind, "payload");
     }
     Bytes<byte[]> bytes = bodyBytes;
     bytes.readPositionRemaining(0, bodyLength);
@@ -130,11 +130,13 @@ public final class FrameReader {
     return message;
   }
 
-  private void readFully(byte[] b, int off, int len, String what) throws IOException {
+  /** Reads {@code len} bytes of a frame's part; {@code kind} is null for the header. The message is built only on failure. */
+  private void readFully(byte[] b, int off, int len, MessageKind kind, String part) throws IOException {
     int done = 0;
     while (done < len) {
       int n = in.read(b, off + done, len - done);
       if (n < 0) {
+        String what = kind == null ? part : kind + " " + part + " of " + len + " bytes";
         throw new ProtocolException("truncated frame: the stream ended after " + done + " of the " + len
             + " bytes of a " + what, new EOFException());
       }
