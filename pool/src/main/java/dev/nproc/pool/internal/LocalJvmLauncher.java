@@ -58,6 +58,7 @@ final class LocalJvmLauncher implements WorkerLauncher {
       classData.workerGone(cds, false);
       throw new LaunchException("cannot start the worker JVM (" + builder.command().get(0) + "): " + e.getMessage(), e);
     }
+    PipeBuffers.enlarge(slot, process.pid());
     try {
       return new LocalJvm(slot, process, cds);
     } catch (RuntimeException | LinkageError e) {

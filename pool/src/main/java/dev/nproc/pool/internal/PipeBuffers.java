@@ -1,0 +1,148 @@
+package dev.nproc.pool.internal;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Enlarges the kernel buffers of a worker's stdin and stdout pipes, on Linux, so that large
+ * arguments and results cross in fewer, larger steps.
+ *
+ * <p>Why: a Linux pipe holds 64 KiB by default, so a 1 MiB argument crosses it in 16 rounds of
+ * "the master fills it, sleeps; the worker drains it, sleeps", each a pair of context switches.
+ * With 256 KiB pipes, 1 MiB elements through {@code IterStream.map} went about a quarter faster
+ * on this project's 2-core machine (figures in {@code benchmarks/README.md}). Java has no call
+ * for a pipe's size ({@code fcntl(F_SETPIPE_SZ)}), so this uses JNA, on the master's side only:
+ * it opens the worker's ends through {@code /proc/<pid>/fd/0} and {@code /1} (another
+ * descriptor of the same pipe) and sets the size there; the worker needs nothing.
+ *
+ * <p>A good citizen: Linux counts pipe buffers per user, and once a user's pipes hold more than
+ * {@code /proc/sys/fs/pipe-user-pages-soft} (64 MiB by default), that user's new pipes get one
+ * page. So a pool enlarges only the pipes of its first {@link #MAX_WORKERS} workers (each
+ * {@code 2 x 256 KiB}, 16 MiB for all of them, a quarter of the default), and only up to
+ * {@code /proc/sys/fs/pipe-max-size}.
+ *
+ * <p>Best effort: on another system, without JNA, or when the kernel refuses, the pipes keep
+ * their size and nothing else changes. {@code -Dnproc.pipeBuffer=0} turns it off; another value
+ * sets the bytes per pipe.
+ *
+ * <p>Thread-safe: {@link #enlarge} runs on the launching threads; the library is loaded once.
+ */
+final class PipeBuffers {
+  /** The system property that sets the bytes per pipe; 0 leaves pipes as they are. */
+  static final String SIZE_PROPERTY = "nproc.pipeBuffer";
+  /** The default size of each pipe. */
+  static final int DEFAULT_BYTES = 256 * 1024;
+  /** The workers of a pool whose pipes are enlarged: slots 0 to this minus one. */
+  static final int MAX_WORKERS = 32;
+
+  private static final int O_RDONLY = 0;
+  private static final int O_WRONLY = 1;
+  private static final int O_NONBLOCK = 0x800; // 04000 on Linux x86-64 and aarch64
+  private static final int F_SETPIPE_SZ = 1031;
+  private static final int F_GETPIPE_SZ = 1032;
+
+  private PipeBuffers() {}
+
+  /** The C library's calls this class needs, bound through JNA. */
+  interface LibC extends Library {
+    int open(String path, int flags);
+
+    int fcntl(int fd, int cmd, int arg);
+
+    int close(int fd);
+  }
+
+  /** The bytes each pipe gets, or 0 when this system cannot or should not. Computed once. */
+  private static final class Settings {
+    static final int BYTES = bytes();
+    static final LibC LIBC = BYTES > 0 ? load() : null;
+
+    private static int bytes() {
+      if (!System.getProperty("os.name", "").equals("Linux")) {
+        return 0;
+      }
+      int wanted;
+      try {
+        wanted = Integer.getInteger(SIZE_PROPERTY, DEFAULT_BYTES);
+      } catch (RuntimeException e) {
+        return 0;
+      }
+      try {
+        // Files.readString reads one byte of this file: procfs says it is empty, so read it by lines.
+        int max = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/fs/pipe-max-size")).get(0).trim());
+        return Math.max(0, Math.min(wanted, max));
+      } catch (Exception e) {
+        return 0;
+      }
+    }
+
+    private static LibC load() {
+      try {
+        return Native.load("c", LibC.class);
+      } catch (Throwable e) { // no JNA, or its native part cannot load here: keep the default size
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Enlarges both pipes of a worker just started, if this system allows it.
+   *
+   * @param slot the worker's slot in its pool; only the first {@link #MAX_WORKERS} are enlarged
+   * @param pid the worker's process id
+   * @return the new size of its stdin pipe in bytes, or 0 if it was left as it was
+   */
+  static int enlarge(int slot, long pid) {
+    if (slot >= MAX_WORKERS || Settings.BYTES <= 0 || Settings.LIBC == null) {
+      return 0;
+    }
+    try {
+      int stdin = resize(Settings.LIBC, "/proc/" + pid + "/fd/0", O_RDONLY);
+      resize(Settings.LIBC, "/proc/" + pid + "/fd/1", O_WRONLY);
+      return stdin;
+    } catch (Throwable e) { // a worker already gone, a kernel that refuses: the pipes work as they are
+      return 0;
+    }
+  }
+
+  /**
+   * Tells the size of one of a process's pipes (its stdin or stdout), for tests and checks.
+   *
+   * @param pid the process
+   * @param fd 0 for its stdin, 1 for its stdout
+   * @return the pipe's buffer size in bytes, or -1 where this class cannot tell
+   */
+  static int sizeOf(long pid, int fd) {
+    LibC libc = Settings.LIBC;
+    if (libc == null) {
+      return -1;
+    }
+    int opened = libc.open("/proc/" + pid + "/fd/" + fd, (fd == 0 ? O_RDONLY : O_WRONLY) | O_NONBLOCK);
+    if (opened < 0) {
+      return -1;
+    }
+    try {
+      return libc.fcntl(opened, F_GETPIPE_SZ, 0);
+    } finally {
+      libc.close(opened);
+    }
+  }
+
+  private static int resize(LibC libc, String path, int mode) {
+    int fd = libc.open(path, mode | O_NONBLOCK);
+    if (fd < 0) {
+      return 0;
+    }
+    try {
+      if (libc.fcntl(fd, F_GETPIPE_SZ, 0) >= Settings.BYTES) {
+        return 0;
+      }
+      int size = libc.fcntl(fd, F_SETPIPE_SZ, Settings.BYTES);
+      return Math.max(size, 0);
+    } finally {
+      libc.close(fd);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.nproc.pool.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.nproc.pool.Pool;
+import dev.nproc.pool.PoolOptions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The workers' pipes are enlarged on Linux, and large values still cross them whole. */
+class PipeBuffersTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private static long pid(Integer ignored) {
+    return ProcessHandle.current().pid();
+  }
+
+  private static int sum(byte[] bytes) {
+    int s = 0;
+    for (byte b : bytes) {
+      s += b;
+    }
+    return s;
+  }
+
+  @Test
+  void eachWorkersStdinAndStdoutHoldTheEnlargedSize() throws Exception {
+    assumeTrue(System.getProperty("os.name").equals("Linux"), "pipe sizes are set on Linux only");
+    assumeTrue(System.getProperty(PipeBuffers.SIZE_PROPERTY) == null, "the default size is what this test checks");
+    try (Pool pool = Pool.create(2, PoolOptions.builder().name("pipes").build())) {
+      Set<Long> pids = new HashSet<>();
+      for (int round = 0; round < 50 && pids.size() < 2; round++) {
+        CompletableFuture<Long> first = pool.call(PipeBuffersTest::pid, 0);
+        CompletableFuture<Long> second = pool.call(PipeBuffersTest::pid, 1);
+        pids.add(first.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        pids.add(second.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+      }
+      assertThat(pids).as("the two workers' pids").hasSize(2);
+      for (long pid : pids) {
+        assertThat(PipeBuffers.sizeOf(pid, 0)).as("stdin pipe of worker %d", pid).isEqualTo(PipeBuffers.DEFAULT_BYTES);
+        assertThat(PipeBuffers.sizeOf(pid, 1)).as("stdout pipe of worker %d", pid).isEqualTo(PipeBuffers.DEFAULT_BYTES);
+      }
+      byte[] big = new byte[3 * PipeBuffers.DEFAULT_BYTES + 17];
+      Arrays.fill(big, (byte) 1);
+      assertThat(pool.call(PipeBuffersTest::sum, big)).succeedsWithin(WAIT).isEqualTo(big.length);
+    }
+  }
+
+  @Test
+  void aSlotPastTheLimitIsLeftAsItIs() {
+    assertThat(PipeBuffers.enlarge(PipeBuffers.MAX_WORKERS, ProcessHandle.current().pid())).isZero();
+  }
+}
