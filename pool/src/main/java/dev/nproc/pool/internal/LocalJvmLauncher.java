@@ -58,15 +58,18 @@ final class LocalJvmLauncher implements WorkerLauncher {
       classData.workerGone(cds, false);
       throw new LaunchException("cannot start the worker JVM (" + builder.command().get(0) + "): " + e.getMessage(), e);
     }
-    PipeBuffers.enlarge(slot, process.pid());
+    LocalJvm worker;
     try {
-      return new LocalJvm(slot, process, cds);
+      worker = new LocalJvm(slot, process, cds);
     } catch (RuntimeException | LinkageError e) {
       // such as Chronicle failing to load in this JVM: a failed start, never a start that hangs
       process.destroyForcibly();
       classData.workerGone(cds, false);
       throw new LaunchException("cannot connect to the worker JVM: " + e, e);
     }
+    // Once its reader and sender run: loading JNA takes a first pool about 0.1 s of this thread.
+    PipeBuffers.enlarge(slot, process.pid());
+    return worker;
   }
 
   /** One worker process. */
