@@ -30,6 +30,12 @@ public final class JvmFlags {
   public static final String ARGFILE_RESOURCE = "/dev/nproc/core/nproc.args";
   /** The flag JDK 23 and later need for {@code sun.misc.Unsafe} memory access without warnings. */
   public static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
+  /**
+   * The argfile's one flag that nothing requires, so {@link #missingInThisJvm} never reports it:
+   * it lets the master load JNA's native part on JDK 24 and later without the JDK's warning, to
+   * enlarge its workers' pipes. JDK 17 accepts it too.
+   */
+  public static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
   /** The first feature release that needs {@link #UNSAFE_FLAG}. */
   public static final int UNSAFE_FLAG_SINCE = 23;
 

@@ -24,8 +24,11 @@ import java.nio.file.Path;
  * {@code /proc/sys/fs/pipe-max-size}.
  *
  * <p>Best effort: on another system, without JNA, or when the kernel refuses, the pipes keep
- * their size and nothing else changes. {@code -Dnproc.pipeBuffer=0} turns it off; another value
- * sets the bytes per pipe.
+ * their size and nothing else changes. On JDK 24 and later, loading JNA's native part prints the
+ * JDK's warning about native code unless the master was started with
+ * {@code --enable-native-access} for JNA's module (nproc's argfile has it, for the classpath);
+ * without it the pipes keep their size, so that nproc never causes that warning.
+ * {@code -Dnproc.pipeBuffer=0} turns this off; another value sets the bytes per pipe.
  *
  * <p>Thread-safe: {@link #enlarge} runs on the launching threads; the library is loaded once.
  */
@@ -80,11 +83,26 @@ final class PipeBuffers {
 
     private static LibC load() {
       try {
+        if (Runtime.version().feature() >= 24 && !nativeAccessEnabled()) {
+          return null;
+        }
         return Native.load("c", LibC.class);
       } catch (Throwable e) { // no JNA, or its native part cannot load here: keep the default size
         return null;
       }
     }
+  }
+
+  /**
+   * Tells whether JNA's module may load native code without a warning: {@code
+   * Module.isNativeAccessEnabled()}, a JDK 22 method, called by reflection on the module of JNA's
+   * {@code Native} class, which is looked up without being initialized (initializing it loads the
+   * native part).
+   */
+  private static boolean nativeAccessEnabled() throws ReflectiveOperationException {
+    Class<?> nativeClass = Class.forName("com.sun.jna.Native", false, PipeBuffers.class.getClassLoader());
+    Module module = nativeClass.getModule();
+    return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(module);
   }
 
   /**
