@@ -58,18 +58,14 @@ final class LocalJvmLauncher implements WorkerLauncher {
       classData.workerGone(cds, false);
       throw new LaunchException("cannot start the worker JVM (" + builder.command().get(0) + "): " + e.getMessage(), e);
     }
-    LocalJvm worker;
     try {
-      worker = new LocalJvm(slot, process, cds);
+      return new LocalJvm(slot, process, cds);
     } catch (RuntimeException | LinkageError e) {
       // such as Chronicle failing to load in this JVM: a failed start, never a start that hangs
       process.destroyForcibly();
       classData.workerGone(cds, false);
       throw new LaunchException("cannot connect to the worker JVM: " + e, e);
     }
-    // Once its reader and sender run: loading JNA takes a first pool about 0.1 s of this thread.
-    PipeBuffers.enlarge(slot, process.pid());
-    return worker;
   }
 
   /** One worker process. */
@@ -89,7 +85,9 @@ final class LocalJvmLauncher implements WorkerLauncher {
           : config.outputDirectory().resolve(name + "-worker-" + slot + ".log");
       this.stderr = new StderrPump(process.getErrorStream(), config.discardOutput(),
           "[" + name + " worker " + slot + "] ", file, name + "-stderr-" + slot);
-      this.link = StreamLink.toWorker(process.getInputStream(), process.getOutputStream(), config.maxMessageSize(),
+      PipeBuffers.Watch pipes = new PipeBuffers.Watch(slot, process.pid());
+      this.link = StreamLink.toWorker(pipes.fromWorker(process.getInputStream()),
+          pipes.toWorker(process.getOutputStream()), config.maxMessageSize(),
           name + "-sender-" + slot, "worker " + slot + " (pid " + process.pid() + ")",
           e -> { /* the worker is gone or going; the reader sees the end of its stream */ });
     }

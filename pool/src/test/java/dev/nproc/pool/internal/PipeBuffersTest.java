@@ -13,11 +13,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The workers' pipes are enlarged on Linux, and large values still cross them whole. */
+/**
+ * The workers' pipes are enlarged on Linux once a large value crosses them, not before, and
+ * large values still cross whole.
+ */
 class PipeBuffersTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final int DEFAULT_PIPE = 64 * 1024;
 
-  private static long pid(Integer ignored) {
+  private static long pid(Object ignored) {
     return ProcessHandle.current().pid();
   }
 
@@ -29,25 +33,34 @@ class PipeBuffersTest {
     return s;
   }
 
+  /** Runs tasks until both workers of {@code pool} have run one, and returns their pids. */
+  private static Set<Long> bothPids(Pool pool, Object argument) throws Exception {
+    Set<Long> pids = new HashSet<>();
+    for (int round = 0; round < 50 && pids.size() < 2; round++) {
+      CompletableFuture<Long> first = pool.call(PipeBuffersTest::pid, argument);
+      CompletableFuture<Long> second = pool.call(PipeBuffersTest::pid, argument);
+      pids.add(first.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+      pids.add(second.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+    assertThat(pids).as("the two workers' pids").hasSize(2);
+    return pids;
+  }
+
   @Test
-  void eachWorkersStdinAndStdoutHoldTheEnlargedSize() throws Exception {
+  void pipesKeepTheirSizeForSmallValues_andAreEnlargedOnceALargeOneCrosses() throws Exception {
     assumeTrue(System.getProperty("os.name").equals("Linux"), "pipe sizes are set on Linux only");
     assumeTrue(System.getProperty(PipeBuffers.SIZE_PROPERTY) == null, "the default size is what this test checks");
     try (Pool pool = Pool.create(2, PoolOptions.builder().name("pipes").build())) {
-      Set<Long> pids = new HashSet<>();
-      for (int round = 0; round < 50 && pids.size() < 2; round++) {
-        CompletableFuture<Long> first = pool.call(PipeBuffersTest::pid, 0);
-        CompletableFuture<Long> second = pool.call(PipeBuffersTest::pid, 1);
-        pids.add(first.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-        pids.add(second.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-      }
-      assertThat(pids).as("the two workers' pids").hasSize(2);
-      for (long pid : pids) {
-        assertThat(PipeBuffers.sizeOf(pid, 0)).as("stdin pipe of worker %d", pid).isEqualTo(PipeBuffers.DEFAULT_BYTES);
-        assertThat(PipeBuffers.sizeOf(pid, 1)).as("stdout pipe of worker %d", pid).isEqualTo(PipeBuffers.DEFAULT_BYTES);
+      for (long pid : bothPids(pool, 1)) {
+        assertThat(PipeBuffers.sizeOf(pid, 0)).as("stdin pipe of worker %d, small tasks only", pid).isEqualTo(DEFAULT_PIPE);
+        assertThat(PipeBuffers.sizeOf(pid, 1)).as("stdout pipe of worker %d, small tasks only", pid).isEqualTo(DEFAULT_PIPE);
       }
       byte[] big = new byte[3 * PipeBuffers.DEFAULT_BYTES + 17];
       Arrays.fill(big, (byte) 1);
+      for (long pid : bothPids(pool, big)) {
+        assertThat(PipeBuffers.sizeOf(pid, 0)).as("stdin pipe of worker %d", pid).isEqualTo(PipeBuffers.DEFAULT_BYTES);
+        assertThat(PipeBuffers.sizeOf(pid, 1)).as("stdout pipe of worker %d", pid).isEqualTo(PipeBuffers.DEFAULT_BYTES);
+      }
       assertThat(pool.call(PipeBuffersTest::sum, big)).succeedsWithin(WAIT).isEqualTo(big.length);
     }
   }
