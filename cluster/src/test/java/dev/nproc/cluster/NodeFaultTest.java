@@ -53,7 +53,10 @@ class NodeFaultTest {
     }
     pool = ClusterPool.connect(cluster.options().poolOptions(PoolOptions.builder().errorLog(errors::add).build())
         .build());
-    await().atMost(Duration.ofSeconds(20)).until(() -> pool.size() == 2);
+    // A node restarted after the previous test killed its predecessor must join the cluster (whose
+    // other member may still wait out the heartbeat of the dead one), get the master's classpath
+    // and start its worker: 20 s was once too short for all that in a full CI run.
+    await().atMost(Duration.ofSeconds(60)).until(() -> pool.size() == 2);
   }
 
   @AfterEach
