@@ -79,13 +79,8 @@ final class PipeBuffers {
       if (!System.getProperty("os.name", "").equals("Linux")) {
         return 0;
       }
-      int wanted;
       try {
-        wanted = Integer.getInteger(SIZE_PROPERTY, DEFAULT_BYTES);
-      } catch (RuntimeException e) {
-        return 0;
-      }
-      try {
+        int wanted = Integer.getInteger(SIZE_PROPERTY, DEFAULT_BYTES);
         // Files.readString reads one byte of this file: procfs says it is empty, so read it by lines.
         int max = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/fs/pipe-max-size")).get(0).trim());
         return Math.max(0, Math.min(wanted, max));
@@ -173,8 +168,8 @@ final class PipeBuffers {
       return 0;
     }
     try {
-      int stdin = resize(Settings.LIBC, "/proc/" + pid + "/fd/0", O_RDONLY);
-      resize(Settings.LIBC, "/proc/" + pid + "/fd/1", O_WRONLY);
+      int stdin = resize(Settings.LIBC, pid, 0);
+      resize(Settings.LIBC, pid, 1);
       return stdin;
     } catch (Throwable e) { // a worker already gone, a kernel that refuses: the pipes work as they are
       return 0;
@@ -193,7 +188,7 @@ final class PipeBuffers {
     if (libc == null) {
       return -1;
     }
-    int opened = libc.open("/proc/" + pid + "/fd/" + fd, (fd == 0 ? O_RDONLY : O_WRONLY) | O_NONBLOCK);
+    int opened = open(libc, pid, fd);
     if (opened < 0) {
       return -1;
     }
@@ -204,8 +199,16 @@ final class PipeBuffers {
     }
   }
 
-  private static int resize(LibC libc, String path, int mode) {
-    int fd = libc.open(path, mode | O_NONBLOCK);
+  /**
+   * Opens another descriptor of a process's stdin (0, the pipe's read end) or stdout (1, its write
+   * end), without blocking; negative if it cannot.
+   */
+  private static int open(LibC libc, long pid, int stdio) {
+    return libc.open("/proc/" + pid + "/fd/" + stdio, (stdio == 0 ? O_RDONLY : O_WRONLY) | O_NONBLOCK);
+  }
+
+  private static int resize(LibC libc, long pid, int stdio) {
+    int fd = open(libc, pid, stdio);
     if (fd < 0) {
       return 0;
     }
